@@ -1,0 +1,176 @@
+//! CSV front-end: the Cablegate `cables.csv` distribution, read as a stream.
+//!
+//! No header row; 8 quoted columns: sequence number, created `MM/DD/YYYY HH:MM`, reference id,
+//! origin, classification, references, header text, body text. Quotes inside a field are
+//! escaped with a backslash (`\"`, `\\`) in the real distribution; doubled quotes (`""`, RFC
+//! 4180) are read too. The `csv` crate does both at once with `escape(b'\\')` and
+//! `double_quote(true)`, streams in constant memory, and reports record positions.
+
+use super::{decode_text, non_empty, normalize_datetime, DecodeError};
+use crate::model::{Format, Source};
+use regex::bytes::Regex;
+use std::io::Read;
+use std::path::Path;
+use std::sync::LazyLock;
+
+static FIRST_ROW: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"^\xEF?\xBB?\xBF?"?\d+"?,"?\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d{2}"?,"#).unwrap()
+});
+
+/// A file is a cables.csv when its first record starts like one.
+pub fn looks_like_csv(head: &[u8]) -> bool {
+    FIRST_ROW.is_match(head)
+}
+
+/// Iterator over the rows of a cables.csv: one `Source` per good row, one error per bad row.
+pub struct CsvSources<R: Read> {
+    reader: csv::Reader<R>,
+    record: csv::ByteRecord,
+    path: String,
+    row: u64,
+    done: bool,
+}
+
+impl<R: Read> CsvSources<R> {
+    pub fn new(input: R, path: &Path) -> Self {
+        let reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .escape(Some(b'\\'))
+            .double_quote(true)
+            .buffer_capacity(1 << 20)
+            .from_reader(input);
+        CsvSources {
+            reader,
+            record: csv::ByteRecord::new(),
+            path: path.display().to_string(),
+            row: 0,
+            done: false,
+        }
+    }
+
+    fn source(&self) -> Result<Source, DecodeError> {
+        let row = self.row;
+        let line = self.record.position().map_or(0, |p| p.line());
+        let bad = |reason: String| DecodeError::Row {
+            row,
+            reason: format!("line {line}: {reason}"),
+        };
+        if self.record.len() != 8 {
+            return Err(bad(format!("{} columns, expected 8", self.record.len())));
+        }
+        let mut warnings = Vec::new();
+        let mut field = |i: usize| {
+            let (text, warning) = decode_text(&self.record[i]);
+            warnings.extend(warning.map(|w| format!("column {}: {w}", i + 1)));
+            text.into_owned()
+        };
+        let created_raw = field(1);
+        let created_at = normalize_datetime(&created_raw)
+            .ok_or_else(|| bad(format!("invalid created date {created_raw:?}")))?;
+        let reference_id = field(2);
+        if !crate::parse::is_reference_id(reference_id.trim()) {
+            return Err(bad(format!("invalid reference id {reference_id:?}")));
+        }
+        let origin = field(3);
+        let classification = field(4);
+        let header = field(6);
+        let body = field(7);
+        Ok(Source {
+            reference_id: non_empty(&reference_id),
+            created_at: Some(created_at),
+            released_at: None,
+            classification: non_empty(&classification).map(|c| c.to_uppercase()),
+            origin: non_empty(&origin),
+            title: None,
+            header: Some(header),
+            body,
+            format: Some(Format::Csv),
+            source_path: self.path.clone(),
+            source_row: Some(row),
+            warnings,
+        })
+    }
+}
+
+impl<R: Read> Iterator for CsvSources<R> {
+    type Item = Result<Source, DecodeError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        match self.reader.read_byte_record(&mut self.record) {
+            Ok(true) => {
+                self.row += 1;
+                Some(self.source())
+            }
+            Ok(false) => None,
+            Err(e) => {
+                // An I/O error ends the stream; a CSV syntax error is reported for its row.
+                self.row += 1;
+                if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+                    self.done = true;
+                }
+                Some(Err(DecodeError::Row {
+                    row: self.row,
+                    reason: e.to_string(),
+                }))
+            }
+        }
+    }
+}
+
+/// Bytes consumed so far, for progress.
+impl<R: Read> CsvSources<R> {
+    pub fn bytes_read(&self) -> u64 {
+        self.reader.position().byte()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows(data: &str) -> Vec<Result<Source, DecodeError>> {
+        CsvSources::new(data.as_bytes(), Path::new("t.csv")).collect()
+    }
+
+    #[test]
+    fn backslash_and_doubled_quotes() {
+        let data = concat!(
+            "\"1\",\"11/19/2008 09:42\",\"08TOKYO3205\",\"Embassy Tokyo\",\"CONFIDENTIAL\",\"\",\"FM A\",\"said \\\"no\\\" \\\\ ok\"\n",
+            "\"2\",\"11/19/2008 09:42\",\"08TOKYO3206\",\"Embassy Tokyo\",\"CONFIDENTIAL\",\"\",\"FM A\",\"said \"\"no\"\"\nline 2\"\n",
+        );
+        let r = rows(data);
+        assert_eq!(r.len(), 2);
+        assert_eq!(r[0].as_ref().unwrap().body, "said \"no\" \\ ok");
+        assert_eq!(r[1].as_ref().unwrap().body, "said \"no\"\nline 2");
+        assert_eq!(
+            r[1].as_ref().unwrap().created_at.as_deref(),
+            Some("2008-11-19 09:42:00")
+        );
+    }
+
+    #[test]
+    fn bad_rows_are_errors_and_reading_goes_on() {
+        let data = concat!(
+            "\"1\",\"11/19/2008 09:42\",\"08TOKYO1\",\"E\",\"C\",\"\",\"h\"\n",
+            "\"2\",\"31/19/2008 09:42\",\"08TOKYO2\",\"E\",\"C\",\"\",\"h\",\"b\"\n",
+            "\"3\",\"11/19/2008 09:42\",\"08TOKYO3\",\"E\",\"C\",\"\",\"h\",\"b\"\n",
+        );
+        let r = rows(data);
+        assert_eq!(r.len(), 3);
+        let e0 = r[0].as_ref().unwrap_err().to_string();
+        assert!(
+            e0.starts_with("row 1: line 1: 7 columns, expected 8"),
+            "{e0}"
+        );
+        let e1 = r[1].as_ref().unwrap_err().to_string();
+        assert!(e1.contains("invalid created date"), "{e1}");
+        assert_eq!(
+            r[2].as_ref().unwrap().reference_id.as_deref(),
+            Some("08TOKYO3")
+        );
+    }
+}

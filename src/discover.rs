@@ -1,0 +1,82 @@
+//! Discover: the command-line paths → the files to read, in a stable order.
+//!
+//! Directories are walked recursively (walkdir), symlinks are not followed, hidden files and
+//! directories are skipped, and entries are sorted by name so the same tree always gives the
+//! same order (and so the same row ids). Problems with one entry are reported, not fatal.
+
+use std::path::{Path, PathBuf};
+use walkdir::WalkDir;
+
+/// A file to ingest, or an entry that could not be walked.
+#[derive(Debug)]
+pub enum Found {
+    File { path: PathBuf, size: u64 },
+    Problem { path: String, reason: String },
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("{path}: no such file or directory")]
+pub struct MissingPath {
+    pub path: String,
+}
+
+/// Every file under `paths`. A path that does not exist is fatal; the caller checks all
+/// of them before any work starts.
+pub fn discover(paths: &[PathBuf]) -> Result<Vec<Found>, MissingPath> {
+    for p in paths {
+        if std::fs::symlink_metadata(p).is_err() {
+            return Err(MissingPath {
+                path: p.display().to_string(),
+            });
+        }
+    }
+    let mut out = Vec::new();
+    for p in paths {
+        walk(p, &mut out);
+    }
+    Ok(out)
+}
+
+fn is_hidden(name: &std::ffi::OsStr) -> bool {
+    name.to_string_lossy().starts_with('.')
+}
+
+fn walk(root: &Path, out: &mut Vec<Found>) {
+    let walker = WalkDir::new(root)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
+    for entry in walker {
+        match entry {
+            Ok(e) if e.file_type().is_file() => out.push(Found::File {
+                size: e.metadata().map_or(0, |m| m.len()),
+                path: e.into_path(),
+            }),
+            Ok(e) if e.depth() == 0 && e.path_is_symlink() => {
+                // A symlink named on the command line is what the user asked for.
+                if let Ok(meta) = std::fs::metadata(e.path()) {
+                    if meta.is_file() {
+                        out.push(Found::File {
+                            size: meta.len(),
+                            path: e.into_path(),
+                        });
+                    }
+                }
+            }
+            Ok(e) if e.file_type().is_dir() || e.file_type().is_symlink() => {}
+            Ok(e) => out.push(Found::Problem {
+                path: e.path().display().to_string(),
+                reason: "not a regular file (pipe, socket or device)".into(),
+            }),
+            Err(err) => out.push(Found::Problem {
+                path: err
+                    .path()
+                    .map_or_else(|| root.display().to_string(), |p| p.display().to_string()),
+                reason: err
+                    .io_error()
+                    .map_or_else(|| err.to_string(), |e| e.to_string()),
+            }),
+        }
+    }
+}

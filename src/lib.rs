@@ -1,0 +1,12 @@
+//! cable-archive: turn archives of US diplomatic cables into one normalized SQLite database.
+//!
+//! The pipeline is the layout: [`discover`] (walk) → [`decode`] (bytes → text, by format) →
+//! [`parse`] (text → [`model::Cable`]) → [`store`] (model → rows), driven by [`ingest`].
+
+pub mod cli;
+pub mod decode;
+pub mod discover;
+pub mod ingest;
+pub mod model;
+pub mod parse;
+pub mod store;

@@ -1,0 +1,3 @@
+fn main() {
+    std::process::exit(cable_archive::cli::main());
+}

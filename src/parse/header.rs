@@ -1,0 +1,350 @@
+//! The routing header: header family, transmission id, DTG line, FM, and the TO / INFO / XMT
+//! recipient lists. Also splits a whole raw telegram into header and body.
+
+use super::text::{is_blank, strip_page_line, trim};
+use crate::model::Recipient;
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// `O 190942Z NOV 08 ZDS`, `O P 131528Z MAY 08`, `R 220927Z AUG 72`.
+static DTG: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*([ZOPR])(?:\s+([ZOPR]))?\s+(\d{2})(\d{2})(\d{2})Z\s+([A-Za-z]{3})\s+(\d{2})\b")
+        .unwrap()
+});
+/// `RUEHBJ/`, `ZEN/` before the addressee (but not `//OFFICE//`).
+static ROUTE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^([A-Z][A-Z0-9]{2,7})/([^/].*)$").unwrap());
+/// Trailing serial: `8958`, `012`, `2276-2279`.
+static SERIAL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(.*?)\s+(\d{1,5}(?:-\d{1,5})?)$").unwrap());
+static PRECEDENCE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(.*?)\s*\b(NIACT IMMEDIATE|IMMEDIATE|PRIORITY|PIORITY|ROUTINE|FLASH)$").unwrap()
+});
+
+#[derive(Debug, Default)]
+pub struct Header {
+    pub kind: &'static str,
+    pub transmission_id: Option<String>,
+    pub precedence: Option<String>,
+    pub date_time_group: Option<String>,
+    pub sent_at: Option<String>,
+    pub sender: Option<String>,
+    pub recipients: Vec<Recipient>,
+}
+
+pub fn precedence_word(letter: &str) -> Option<&'static str> {
+    match letter {
+        "Z" => Some("FLASH"),
+        "O" => Some("IMMEDIATE"),
+        "P" => Some("PRIORITY"),
+        "R" => Some("ROUTINE"),
+        _ => None,
+    }
+}
+
+pub fn parse(text: &str) -> Header {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut h = Header {
+        kind: kind(&lines),
+        ..Header::default()
+    };
+    h.transmission_id = lines
+        .iter()
+        .map(|l| trim(l))
+        .find(|l| l.starts_with("VZCZC"))
+        .and_then(|l| l.split_whitespace().next())
+        .map(str::to_string);
+    if let Some(c) = lines.iter().find_map(|l| DTG.captures(l)) {
+        h.precedence = precedence_word(&c[1]).map(str::to_string);
+        let month = c[6].to_ascii_uppercase();
+        h.date_time_group = Some(format!("{}{}{}Z {} {}", &c[3], &c[4], &c[5], month, &c[7]));
+        h.sent_at = dtg_datetime(&c[3], &c[4], &c[5], &month, &c[7]);
+    }
+    let Some(fm) = lines.iter().position(|l| is_fm(l)) else {
+        return h;
+    };
+    h.sender = Some(trim(&trim(lines[fm])[2..]).to_string()).filter(|s| !s.is_empty());
+    h.recipients = recipients(&lines[fm + 1..]);
+    h
+}
+
+fn is_fm(line: &str) -> bool {
+    let t = trim(line);
+    t.starts_with("FM ") || t == "FM"
+}
+
+fn kind(lines: &[&str]) -> &'static str {
+    let first = lines.iter().map(|l| trim(l)).find(|l| !l.is_empty());
+    match first {
+        None => "none",
+        Some(l) if l.starts_with("This record is a partial extract") => "partial-extract",
+        _ if lines.iter().any(|l| trim(l).starts_with("VZCZC")) => "vzczc",
+        _ if lines
+            .iter()
+            .any(|l| l.contains("LOG-00") || trim(l).starts_with("ACTION ")) =>
+        {
+            "state-distribution"
+        }
+        _ if lines.iter().any(|l| is_fm(l)) => "plain",
+        _ => "other",
+    }
+}
+
+/// `DDHHMM` + month + 2-digit year → `YYYY-MM-DD HH:MM:SS` (years pivot at 50: `72` is 1972).
+fn dtg_datetime(day: &str, hour: &str, min: &str, month: &str, year: &str) -> Option<String> {
+    const MONTHS: [&str; 12] = [
+        "JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC",
+    ];
+    let m = MONTHS.iter().position(|&x| x == month)? as u32 + 1;
+    let y: i32 = year.parse().ok()?;
+    let y = if y < 50 { 2000 + y } else { 1900 + y };
+    let date = chrono::NaiveDate::from_ymd_opt(y, m, day.parse().ok()?)?;
+    let time = chrono::NaiveTime::from_hms_opt(hour.parse().ok()?, min.parse().ok()?, 0)?;
+    Some(date.and_time(time).format("%Y-%m-%d %H:%M:%S").to_string())
+}
+
+/// The lists after FM: each line under TO / INFO / XMT is one addressee, except page-break
+/// lines and lines that only continue the addressee above.
+fn recipients(lines: &[&str]) -> Vec<Recipient> {
+    let mut out: Vec<Recipient> = Vec::new();
+    let mut kind: Option<&'static str> = None;
+    for line in lines {
+        let mut t = trim(line);
+        if t.is_empty() || t == "BT" {
+            continue;
+        }
+        for (word, k) in [("TO", "to"), ("INFO", "info"), ("XMT", "xmt")] {
+            if let Some(rest) = t.strip_prefix(word) {
+                if rest.is_empty() || rest.starts_with(char::is_whitespace) {
+                    kind = Some(k);
+                    t = trim(rest);
+                    break;
+                }
+            }
+        }
+        let Some(k) = kind else { continue };
+        if t.is_empty() || strip_page_line(t).is_some() {
+            continue;
+        }
+        if let Some(prev) = out.last_mut().filter(|_| is_continuation(t)) {
+            continue_recipient(prev, t);
+            continue;
+        }
+        out.push(recipient(k, t));
+    }
+    out
+}
+
+/// A line starting with `/`, or holding only precedence words and a serial.
+fn is_continuation(t: &str) -> bool {
+    if t.starts_with('/') {
+        return true;
+    }
+    t.split_whitespace().all(|w| {
+        matches!(w, "NIACT" | "IMMEDIATE" | "PRIORITY" | "ROUTINE" | "FLASH")
+            || (w.chars().all(|c| c.is_ascii_digit() || c == '-') && w.len() <= 11)
+    })
+}
+
+fn continue_recipient(prev: &mut Recipient, t: &str) {
+    if t.starts_with('/') {
+        prev.name.push_str(t);
+        return;
+    }
+    let precedence: Vec<&str> = t
+        .split_whitespace()
+        .filter(|w| !w.starts_with(|c: char| c.is_ascii_digit()))
+        .collect();
+    if prev.precedence.is_none() && !precedence.is_empty() {
+        prev.precedence = Some(precedence.join(" "));
+    }
+    if prev.mcn.is_none() {
+        prev.mcn = t
+            .split_whitespace()
+            .find(|w| w.starts_with(|c: char| c.is_ascii_digit()))
+            .map(str::to_string);
+    }
+}
+
+/// `[RI/]NAME[//OFFICE//] [PRECEDENCE] [SERIAL]`.
+fn recipient(kind: &str, line: &str) -> Recipient {
+    let mut rest = line.to_string();
+    let mut route = None;
+    if let Some(c) = ROUTE.captures(line) {
+        route = Some(c[1].to_string());
+        rest = c[2].to_string();
+    }
+    let mut mcn = None;
+    if let Some(c) = SERIAL.captures(&rest) {
+        mcn = Some(c[2].to_string());
+        rest = c[1].to_string();
+    }
+    let mut precedence = None;
+    if let Some(c) = PRECEDENCE.captures(&rest) {
+        // `PIORITY` is a typist's `PRIORITY` (09BAKU179).
+        precedence = Some(match &c[2] {
+            "PIORITY" => "PRIORITY".to_string(),
+            p => p.to_string(),
+        });
+        rest = c[1].to_string();
+    }
+    if rest.is_empty() {
+        // A bare `SECSTATE WASHDC 475`-like line where everything looked like a serial.
+        rest = line.to_string();
+        mcn = None;
+    }
+    Recipient {
+        kind: kind.to_string(),
+        route,
+        name: trim(&rest).to_string(),
+        precedence,
+        mcn,
+    }
+}
+
+/// Split a whole telegram (raw format) into header and body. Headers can contain blank lines
+/// (the `VZCZCXYZ` family, distribution blocks), so the split is after the FM/TO/INFO lists,
+/// not at the first blank line.
+pub fn split(text: &str) -> (String, String) {
+    let lines: Vec<&str> = text.lines().collect();
+    let first = lines.iter().position(|l| !is_blank(l));
+    let Some(first) = first else {
+        return (String::new(), String::new());
+    };
+    let first_line = trim(lines[first]);
+    let body_marker = lines
+        .iter()
+        .position(|l| is_body_marker(l))
+        .unwrap_or(lines.len());
+    let header_end = if first_line.starts_with("This record is a partial extract") {
+        Some(first + 1)
+    } else if let Some(fm) = lines[..body_marker].iter().position(|l| is_fm(l)) {
+        // The lists end at the first blank line or at the body's banner.
+        let end = lines[fm + 1..]
+            .iter()
+            .position(|l| is_blank(l) || super::body::is_banner(l))
+            .map_or(lines.len(), |i| fm + 1 + i);
+        Some(end)
+    } else if first_line.starts_with("VZCZC") || DTG.is_match(first_line) {
+        Some(
+            lines[first..]
+                .iter()
+                .position(|l| is_blank(l))
+                .map_or(lines.len(), |i| first + i),
+        )
+    } else {
+        None
+    };
+    match header_end {
+        None => (String::new(), text.to_string()),
+        Some(end) => {
+            let header = lines[..end].join("\n");
+            let body_start = lines[end..]
+                .iter()
+                .position(|l| !is_blank(l))
+                .map_or(lines.len(), |i| end + i);
+            (header, lines[body_start..].join("\n"))
+        }
+    }
+}
+
+/// Lines only a body has: the E.O., TAGS and SUBJECT lines.
+fn is_body_marker(line: &str) -> bool {
+    let t = trim(line);
+    t.starts_with("TAGS")
+        || t.starts_with("SUBJECT")
+        || t.starts_with("E.O.")
+        || t.starts_with("EO 12958")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn r(line: &str) -> (Option<String>, String, Option<String>, Option<String>) {
+        let x = recipient("to", line);
+        (x.route, x.name, x.precedence, x.mcn)
+    }
+
+    #[test]
+    fn recipient_lines() {
+        let s = |x: &str| Some(x.to_string());
+        assert_eq!(
+            r("RUEHC/SECSTATE WASHDC IMMEDIATE 8958"),
+            (
+                s("RUEHC"),
+                "SECSTATE WASHDC".into(),
+                s("IMMEDIATE"),
+                s("8958")
+            )
+        );
+        assert_eq!(
+            r("RUCNMEM/EU MEMBER STATES COLLECTIVE PRIORITY"),
+            (
+                s("RUCNMEM"),
+                "EU MEMBER STATES COLLECTIVE".into(),
+                s("PRIORITY"),
+                None
+            )
+        );
+        assert_eq!(
+            r("RUEHHE/AMEMBASSY HELSINKI 0342"),
+            (s("RUEHHE"), "AMEMBASSY HELSINKI".into(), None, s("0342"))
+        );
+        assert_eq!(
+            r("RUEKJCS/JOINT STAFF WASHDC//J-3/J-5//"),
+            (
+                s("RUEKJCS"),
+                "JOINT STAFF WASHDC//J-3/J-5//".into(),
+                None,
+                None
+            )
+        );
+        assert_eq!(
+            r("ZEN/AMEMBASSY BELMOPAN NIACT IMMEDIATE 2276-2279"),
+            (
+                s("ZEN"),
+                "AMEMBASSY BELMOPAN".into(),
+                s("NIACT IMMEDIATE"),
+                s("2276-2279")
+            )
+        );
+        assert_eq!(
+            r("AMEMBASSY NEW DELHI PIORITY"),
+            (None, "AMEMBASSY NEW DELHI".into(), s("PRIORITY"), None)
+        );
+        assert_eq!(
+            r("SECSTATE WASHDC 9461"),
+            (None, "SECSTATE WASHDC".into(), None, s("9461"))
+        );
+    }
+
+    #[test]
+    fn dtg() {
+        let h = parse(
+            "O 190942Z NOV 08 ZDS\nFM AMEMBASSY TOKYO\nTO RUEHC/SECSTATE WASHDC IMMEDIATE 8958",
+        );
+        assert_eq!(h.date_time_group.as_deref(), Some("190942Z NOV 08"));
+        assert_eq!(h.sent_at.as_deref(), Some("2008-11-19 09:42:00"));
+        assert_eq!(h.precedence.as_deref(), Some("IMMEDIATE"));
+        assert_eq!(h.sender.as_deref(), Some("AMEMBASSY TOKYO"));
+        let h = parse("R 220927Z AUG 72\nFM AMEMBASSY TEHRAN");
+        assert_eq!(h.sent_at.as_deref(), Some("1972-08-22 09:27:00"));
+    }
+
+    #[test]
+    fn page_break_and_continuation_lines_are_not_recipients() {
+        let h = parse("FM SECSTATE WASHDC\nTO PAGE 02        STATE   015113  182333Z\nAMEMBASSY PARIS\nINFO RUEHXX/AMEMBASSY ROME\nPRIORITY 0042\n");
+        let names: Vec<_> = h
+            .recipients
+            .iter()
+            .map(|r| (r.kind.as_str(), r.name.as_str()))
+            .collect();
+        assert_eq!(
+            names,
+            [("to", "AMEMBASSY PARIS"), ("info", "AMEMBASSY ROME")]
+        );
+        assert_eq!(h.recipients[1].precedence.as_deref(), Some("PRIORITY"));
+        assert_eq!(h.recipients[1].mcn.as_deref(), Some("0042"));
+    }
+}

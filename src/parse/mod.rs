@@ -1,0 +1,224 @@
+//! Parse: a decoded [`Source`] → a [`Cable`], by one telegram grammar for every format.
+//!
+//! `header` reads the routing header, `body` the opening, paragraphs and signature; this
+//! module joins them with the metadata the format carried and fills what a format lacks
+//! (a raw telegram's date from its DTG, classification from its banner, origin from FM).
+//! Parsing never touches SQL.
+
+pub mod body;
+pub mod header;
+mod tags;
+pub mod text;
+
+use crate::model::{Cable, Format, Source, Tag};
+use regex::Regex;
+use sha2::{Digest, Sha256};
+use std::sync::LazyLock;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ParseError {
+    #[error("no reference id: not in the metadata, the file name or the banner")]
+    NoReferenceId,
+    #[error("not a cable: no routing header, classification banner, TAGS or SUBJECT line found")]
+    NotACable,
+}
+
+static REFERENCE_ID: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[0-9]{2}[A-Z][A-Z0-9-]*[0-9]+$").unwrap());
+
+/// `08TOKYO3205`-shaped: two-digit year, post, serial.
+pub fn is_reference_id(s: &str) -> bool {
+    REFERENCE_ID.is_match(s)
+}
+
+/// Does this text look like a telegram at all? Looks for a routing header, a DTG line, a
+/// classification banner as first line, or the E.O. / TAGS / SUBJECT lines.
+pub fn looks_like_telegram(text: &str) -> bool {
+    let mut lines = text.lines().take(300).filter(|l| !text::is_blank(l));
+    let Some(first) = lines.next() else {
+        return false;
+    };
+    if body::is_banner(first) || text::trim(first).starts_with("This record is a partial extract") {
+        return true;
+    }
+    std::iter::once(first).chain(lines).any(|l| {
+        let t = text::trim(l);
+        t.starts_with("VZCZC")
+            || t.starts_with("TAGS")
+            || t.starts_with("SUBJECT:")
+            || t.starts_with("E.O. 1")
+            || t.starts_with("EO 1")
+            || (t.starts_with("FM ") && t.len() < 60)
+    })
+}
+
+pub fn parse(source: Source) -> Result<Cable, ParseError> {
+    let format = source.format.unwrap_or(Format::Raw);
+    let (header_text, body_text) = match source.header {
+        Some(h) => (h, source.body),
+        None => header::split(&source.body),
+    };
+    if header_text.trim().is_empty() && !looks_like_telegram(&body_text) {
+        return Err(ParseError::NotACable);
+    }
+    let h = header::parse(&header_text);
+    let b = body::parse(&body_text);
+    let mut warnings = source.warnings;
+    warnings.extend(b.warnings);
+    let published_id = source.reference_id.map(|s| s.trim().to_string());
+    let reference_id = published_id
+        .or_else(|| id_from_banner(b.banner.as_deref(), h.sent_at.as_deref()))
+        .ok_or(ParseError::NoReferenceId)?;
+    let created_at = source.created_at.or_else(|| h.sent_at.clone());
+    let classification = source.classification.or_else(|| {
+        let base = b.banner_classification?;
+        let caption = |m: &str| b.markings.iter().any(|x| x.marking == m);
+        Some(if caption("NOFORN") {
+            format!("{base}//NOFORN")
+        } else if base == "UNCLASSIFIED" && caption("SENSITIVE") {
+            "UNCLASSIFIED//FOR OFFICIAL USE ONLY".to_string()
+        } else {
+            base.to_string()
+        })
+    });
+    let origin = source
+        .origin
+        .or_else(|| h.sender.as_deref().and_then(origin_from_sender));
+    let content_sha256 = {
+        let mut d = Sha256::new();
+        for part in [
+            Some(reference_id.as_str()),
+            created_at.as_deref(),
+            source.released_at.as_deref(),
+            classification.as_deref(),
+            origin.as_deref(),
+            Some(header_text.as_str()),
+            Some(body_text.as_str()),
+        ] {
+            d.update(part.unwrap_or("").as_bytes());
+            d.update([0u8]);
+        }
+        format!("{:x}", d.finalize())
+    };
+    let tags = b
+        .tags
+        .into_iter()
+        .map(|code| Tag {
+            kind: tags::kind(&code).to_string(),
+            code,
+        })
+        .collect();
+    Ok(Cable {
+        reference_id,
+        created_at,
+        released_at: source.released_at,
+        classification,
+        origin,
+        title: source.title,
+        subject: b.subject,
+        header_kind: h.kind.to_string(),
+        transmission_id: h.transmission_id,
+        precedence: h.precedence,
+        date_time_group: h.date_time_group,
+        sent_at: h.sent_at,
+        sender: h.sender,
+        banner: b.banner,
+        section_count: b.section_count,
+        declassify_on: b.declassify_on,
+        classified_by: b.classified_by,
+        classification_reasons: b.classification_reasons,
+        signer: b.signer,
+        summary: b.summary,
+        header: header_text,
+        body: body_text,
+        source_path: source.source_path,
+        source_format: format,
+        source_row: source.source_row,
+        content_sha256,
+        recipients: h.recipients,
+        tags,
+        paragraphs: b.paragraphs,
+        markings: b.markings,
+        warnings,
+    })
+}
+
+static BANNER_POST: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"([A-Za-z][A-Za-z .]*?)\s+0*(\d{1,6})\s*$").unwrap());
+
+/// `… SECTION 01 OF 02 TOKYO 003205` in a 2008 cable → `08TOKYO3205`.
+fn id_from_banner(banner: Option<&str>, sent_at: Option<&str>) -> Option<String> {
+    let banner = banner?;
+    let year = sent_at?.get(2..4)?;
+    let tail = banner.rsplit_once(" OF ").map_or(banner, |(_, t)| t);
+    let tail = tail.trim_start_matches(|c: char| c.is_ascii_digit() || c == ' ');
+    let c = BANNER_POST.captures(tail)?;
+    let letters: String = text::letters_upper(&c[1]);
+    let post = strip_classification_prefix(&letters);
+    (!post.is_empty()).then(|| format!("{year}{post}{}", &c[2]))
+}
+
+fn strip_classification_prefix(letters: &str) -> &str {
+    for p in ["CONFIDENTIAL", "UNCLASSIFIED", "UNCLAS", "SECRET"] {
+        if let Some(rest) = letters.strip_prefix(p) {
+            return rest;
+        }
+    }
+    letters
+}
+
+/// The page metadata's origin from an FM line: `AMEMBASSY TOKYO` → `Embassy Tokyo`.
+pub fn origin_from_sender(sender: &str) -> Option<String> {
+    let title = |s: &str| {
+        s.split_whitespace()
+            .map(|w| {
+                let mut c = w.chars();
+                c.next().map_or(String::new(), |f| {
+                    f.to_uppercase().collect::<String>() + &c.as_str().to_lowercase()
+                })
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let s = sender.trim();
+    let (kind, place) = s.split_once(' ').unwrap_or((s, ""));
+    Some(match kind {
+        "AMEMBASSY" => format!("Embassy {}", title(place)),
+        "AMCONSUL" => format!("Consulate {}", title(place)),
+        "USMISSION" => format!("Mission {}", title(place)),
+        "SECSTATE" => "Secretary of State".to_string(),
+        _ => s.to_string(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_and_origins() {
+        assert!(is_reference_id("08TOKYO3205"));
+        assert!(is_reference_id("09SECTION01OF03SANJOSE525"));
+        assert!(!is_reference_id("notes"));
+        assert_eq!(
+            id_from_banner(
+                Some("C O N F I D E N T I A L SECTION 01 OF 02 TOKYO 003205"),
+                Some("2008-11-19 09:42:00")
+            )
+            .as_deref(),
+            Some("08TOKYO3205")
+        );
+        assert_eq!(
+            id_from_banner(Some("UNCLAS SAO PAULO 000104"), Some("2009-01-01 00:00:00")).as_deref(),
+            Some("09SAOPAULO104")
+        );
+        assert_eq!(
+            origin_from_sender("AMEMBASSY TOKYO").as_deref(),
+            Some("Embassy Tokyo")
+        );
+        assert_eq!(
+            origin_from_sender("SECSTATE WASHDC").as_deref(),
+            Some("Secretary of State")
+        );
+    }
+}

@@ -1,0 +1,119 @@
+//! Line-level helpers shared by the telegram grammar: white space (NBSP included), page-break
+//! lines, and classification words written spaced out or damaged.
+
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// NBSP counts as white space when parsing; the stored text keeps it.
+pub fn is_ws(c: char) -> bool {
+    c.is_whitespace() || c == '\u{a0}'
+}
+
+pub fn trim(s: &str) -> &str {
+    s.trim_matches(is_ws)
+}
+
+pub fn is_blank(s: &str) -> bool {
+    trim(s).is_empty()
+}
+
+/// Collapse every run of white space (NBSP included) to one space.
+pub fn collapse_ws(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for word in s.split(is_ws).filter(|w| !w.is_empty()) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// `TOKYO 00003205 002.4 OF 002` (seed), `SAN SALVAD 00000085 002 OF 004`: the post cut to
+/// 10 characters, the serial padded to 8 digits, page and total. Collapsed bodies glue the
+/// line to text (`RABAT 00001657 002 OF 002 French companies…`, 07RABAT1657).
+static PAGE_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*[A-Za-z][A-Za-z .'-]{0,14}?\s+\d{5,8}\s+\d{3}(?:\.\d+)?\s+OF\s+\d{3}\b\s*")
+        .unwrap()
+});
+/// `PAGE 02        CAPE T  00097  01 OF 03  182017Z` (90CAPETOWN97), `TO PAGE 02 …`.
+static OLD_PAGE_LINE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*(?:(?:TO|INFO)\s+)?PAGE\s+\d{2}\b").unwrap());
+
+/// If `line` is a page-break line, the text glued after it (usually empty).
+pub fn strip_page_line(line: &str) -> Option<&str> {
+    if let Some(m) = PAGE_LINE.find(line) {
+        return Some(&line[m.end()..]);
+    }
+    if OLD_PAGE_LINE.is_match(line) {
+        return Some("");
+    }
+    None
+}
+
+/// Upper-case letters only: `C O N F I D E N T I A L` and `Confidential` both give
+/// `CONFIDENTIAL`.
+pub fn letters_upper(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_alphabetic())
+        .flat_map(char::to_uppercase)
+        .collect()
+}
+
+/// The classification a banner line names, normalised: `TOP SECRET`, `SECRET`,
+/// `CONFIDENTIAL` or `UNCLASSIFIED`. Tolerates spacing and damage (`CC O N F I…`,
+/// `E C R E T`, `UUNCLAS`).
+pub fn banner_classification(line: &str) -> Option<&'static str> {
+    let letters = letters_upper(line);
+    let head = &letters[..letters.len().min(16)];
+    if head.contains("TOPSECRET") {
+        Some("TOP SECRET")
+    } else if head.contains("CONFIDENTIAL") || head.contains("ONFIDENTIAL") {
+        Some("CONFIDENTIAL")
+    } else if head.contains("UNCLAS") {
+        Some("UNCLASSIFIED")
+    } else if head.contains("SECRET") || head.starts_with("ECRET") {
+        Some("SECRET")
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_lines() {
+        assert_eq!(strip_page_line("TOKYO 00003205 002.4 OF 002"), Some(""));
+        assert_eq!(strip_page_line("SAN SALVAD 00000085 002 OF 004 "), Some(""));
+        assert_eq!(
+            strip_page_line("RABAT 00001657 002 OF 002 French companies"),
+            Some("French companies")
+        );
+        assert_eq!(
+            strip_page_line("PAGE 02        CAPE T  00097  01 OF 03  182017Z"),
+            Some("")
+        );
+        assert_eq!(strip_page_line("the 2 OF 3 points"), None);
+        assert_eq!(strip_page_line("1. (C) On 12 OF the"), None);
+    }
+
+    #[test]
+    fn banners() {
+        for (line, want) in [
+            (
+                "C O N F I D E N T I A L SECTION 01 OF 02 TOKYO 003205",
+                "CONFIDENTIAL",
+            ),
+            ("CC O N F I D E N T I A L SAO PAULO 000104", "CONFIDENTIAL"),
+            ("E C R E T SECTION 01 OF 03 BAGHDAD 000146", "SECRET"),
+            ("S e c r e t section 01 of 02 nairobi 002497", "SECRET"),
+            ("UUNCLAS MANAGUA 001002", "UNCLASSIFIED"),
+            ("UNCLASSIFIED TEHRAN 5055", "UNCLASSIFIED"),
+        ] {
+            assert_eq!(banner_classification(line), Some(want), "{line}");
+        }
+        assert_eq!(banner_classification("SIPDIS"), None);
+    }
+}

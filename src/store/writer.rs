@@ -1,0 +1,255 @@
+//! The writer: inserts cables with their child rows in batched transactions, replacing a
+//! stored cable whose content changed and leaving an unchanged one alone.
+
+use super::StoreError;
+use crate::model::Cable;
+use rusqlite::{params, Connection, OptionalExtension};
+use std::collections::HashMap;
+
+/// What writing one cable did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Added,
+    Updated,
+    Unchanged,
+}
+
+/// Cables per transaction: large enough to amortise commits, small enough that an
+/// interrupted run loses little.
+const BATCH: usize = 2000;
+
+pub struct Writer {
+    conn: Connection,
+    run_id: i64,
+    in_batch: usize,
+    tag_ids: HashMap<String, i64>,
+}
+
+impl Writer {
+    /// Start a run: records it in `ingest_runs`.
+    pub fn new(conn: Connection, arguments: &str) -> Result<Self, StoreError> {
+        conn.execute(
+            "INSERT INTO ingest_runs (started_at, version, arguments) VALUES (datetime('now'), ?1, ?2)",
+            params![env!("CARGO_PKG_VERSION"), arguments],
+        )?;
+        let run_id = conn.last_insert_rowid();
+        Ok(Writer {
+            conn,
+            run_id,
+            in_batch: 0,
+            tag_ids: HashMap::new(),
+        })
+    }
+
+    pub fn run_id(&self) -> i64 {
+        self.run_id
+    }
+
+    fn begin_if_needed(&mut self) -> Result<(), StoreError> {
+        if self.in_batch == 0 {
+            self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        }
+        self.in_batch += 1;
+        Ok(())
+    }
+
+    fn commit_if_full(&mut self) -> Result<(), StoreError> {
+        if self.in_batch >= BATCH {
+            self.commit()?;
+        }
+        Ok(())
+    }
+
+    pub fn commit(&mut self) -> Result<(), StoreError> {
+        if self.in_batch > 0 {
+            self.conn.execute_batch("COMMIT")?;
+            self.in_batch = 0;
+        }
+        Ok(())
+    }
+
+    /// Record an input that could not be ingested.
+    pub fn record_error(
+        &mut self,
+        source_path: &str,
+        location: Option<&str>,
+        reason: &str,
+    ) -> Result<(), StoreError> {
+        self.begin_if_needed()?;
+        self.conn
+            .prepare_cached(
+                "INSERT INTO ingest_errors (run_id, source_path, location, reason) VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(params![self.run_id, source_path, location, reason])?;
+        self.commit_if_full()
+    }
+
+    pub fn write(&mut self, cable: &Cable) -> Result<Outcome, StoreError> {
+        self.begin_if_needed()?;
+        let existing: Option<(i64, String)> = self
+            .conn
+            .prepare_cached("SELECT id, content_sha256 FROM cables WHERE reference_id = ?1")?
+            .query_row([&cable.reference_id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        let outcome = match &existing {
+            Some((_, sha)) if *sha == cable.content_sha256 => Outcome::Unchanged,
+            Some((id, _)) => {
+                // Deleting cascades to every child row; the new version keeps the id.
+                self.conn
+                    .prepare_cached("DELETE FROM cables WHERE id = ?1")?
+                    .execute([id])?;
+                self.insert(Some(*id), cable)?;
+                Outcome::Updated
+            }
+            None => {
+                self.insert(None, cable)?;
+                Outcome::Added
+            }
+        };
+        self.commit_if_full()?;
+        Ok(outcome)
+    }
+
+    fn insert(&mut self, id: Option<i64>, c: &Cable) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO cables (id, reference_id, created_at, released_at, classification, origin,
+                    title, subject, header_kind, transmission_id, precedence, date_time_group, sent_at,
+                    sender, banner, section_count, declassify_on, classified_by,
+                    classification_reasons, signer, summary, header, body, source_path,
+                    source_format, source_row, content_sha256, ingest_run_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+                    ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28)",
+            )?
+            .execute(params![
+                id,
+                c.reference_id,
+                c.created_at,
+                c.released_at,
+                c.classification,
+                c.origin,
+                c.title,
+                c.subject,
+                c.header_kind,
+                c.transmission_id,
+                c.precedence,
+                c.date_time_group,
+                c.sent_at,
+                c.sender,
+                c.banner,
+                c.section_count,
+                c.declassify_on,
+                c.classified_by,
+                c.classification_reasons,
+                c.signer,
+                c.summary,
+                c.header,
+                c.body,
+                c.source_path,
+                c.source_format.as_str(),
+                c.source_row.map(|r| r as i64),
+                c.content_sha256,
+                self.run_id,
+            ])?;
+        let cable_id = self.conn.last_insert_rowid();
+        {
+            let mut st = self.conn.prepare_cached(
+                "INSERT INTO recipients (cable_id, position, kind, route, name, precedence, mcn)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?;
+            for (i, r) in c.recipients.iter().enumerate() {
+                st.execute(params![
+                    cable_id,
+                    (i + 1) as i64,
+                    r.kind,
+                    r.route,
+                    r.name,
+                    r.precedence,
+                    r.mcn
+                ])?;
+            }
+        }
+        for (i, t) in c.tags.iter().enumerate() {
+            let tag_id = self.tag_id(&t.code, &t.kind)?;
+            self.conn
+                .prepare_cached(
+                    "INSERT INTO cable_tags (cable_id, tag_id, position) VALUES (?1, ?2, ?3)",
+                )?
+                .execute(params![cable_id, tag_id, (i + 1) as i64])?;
+        }
+        {
+            let mut st = self.conn.prepare_cached(
+                "INSERT INTO paragraphs (cable_id, position, number, marking, heading, text)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?;
+            for (i, p) in c.paragraphs.iter().enumerate() {
+                st.execute(params![
+                    cable_id,
+                    (i + 1) as i64,
+                    p.number,
+                    p.marking,
+                    p.heading,
+                    p.text
+                ])?;
+            }
+        }
+        {
+            let mut st = self.conn.prepare_cached(
+                "INSERT INTO markings (cable_id, marking, detail, place) VALUES (?1, ?2, ?3, ?4)",
+            )?;
+            for m in &c.markings {
+                st.execute(params![cable_id, m.marking, m.detail, m.place])?;
+            }
+        }
+        {
+            let mut st = self
+                .conn
+                .prepare_cached("INSERT INTO parse_warnings (cable_id, warning) VALUES (?1, ?2)")?;
+            for w in &c.warnings {
+                st.execute(params![cable_id, w])?;
+            }
+        }
+        Ok(())
+    }
+
+    fn tag_id(&mut self, code: &str, kind: &str) -> Result<i64, StoreError> {
+        if let Some(&id) = self.tag_ids.get(code) {
+            return Ok(id);
+        }
+        self.conn
+            .prepare_cached(
+                "INSERT INTO tags (code, kind) VALUES (?1, ?2) ON CONFLICT(code) DO NOTHING",
+            )?
+            .execute(params![code, kind])?;
+        let id: i64 = self
+            .conn
+            .prepare_cached("SELECT id FROM tags WHERE code = ?1")?
+            .query_row([code], |r| r.get(0))?;
+        self.tag_ids.insert(code.to_string(), id);
+        Ok(id)
+    }
+
+    /// Commit the last batch and close the run with its counts.
+    pub fn finish(
+        mut self,
+        counts: &crate::ingest::Counts,
+        status: &str,
+    ) -> Result<(), StoreError> {
+        self.commit()?;
+        self.conn.execute(
+            "UPDATE ingest_runs SET finished_at = datetime('now'), files_seen = ?2, cables_added = ?3,
+                cables_updated = ?4, cables_unchanged = ?5, rejected = ?6, status = ?7 WHERE id = ?1",
+            params![
+                self.run_id,
+                counts.files as i64,
+                counts.added as i64,
+                counts.updated as i64,
+                counts.unchanged as i64,
+                counts.rejected as i64,
+                status
+            ],
+        )?;
+        self.conn.execute_batch("PRAGMA optimize")?;
+        Ok(())
+    }
+}
