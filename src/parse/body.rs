@@ -31,8 +31,10 @@ re!(
     r"^(.*?)[\s.,;:]*\b(1\s?[.:/]\s?[45]\s*\(?[a-hA-H].*)$"
 );
 re!(DECL, r"(?i)\bDECL\w*\s*:?\s*(.*)$");
-re!(NUMBERED, r"^\s{0,12}(\d{1,2})[.)]([ \t\u{a0}]*)(.*)$");
+re!(NUMBERED, r"^\s{0,12}(\d{1,2})([.)])([ \t\u{a0}]*)(.*)$");
 re!(PORTION, r"^\(([^()]{1,24})\)[ \t\u{a0}]*(.*)$");
+// `3. C) Berlusconi was …` (10ROME1): the opening parenthesis lost.
+re!(HALF_PORTION, r"^([A-Za-z/]{1,6})\)[ \t\u{a0}]+(.*)$");
 re!(
     MARKING,
     r"(?i)^(?:TS|SBU|S|C|U|N)(?:NF|[ ]?(?:/{1,2}|-|[ ])[ ]?[A-Z][A-Z0-9 /.-]*)?$"
@@ -175,22 +177,30 @@ fn banner(lines: &[&str], b: &mut Body) {
 
 /// A numbered paragraph's first line: (number, marking, rest of the line).
 fn numbered(line: &str) -> Option<(u32, Option<String>, &str)> {
+    numbered_with_style(line).map(|(n, m, r, _)| (n, m, r))
+}
+
+/// Like [`numbered`], also giving the character after the number (`.` or `)`).
+fn numbered_with_style(line: &str) -> Option<(u32, Option<String>, &str, char)> {
     let c = NUMBERED.captures(line)?;
     let number: u32 = c[1].parse().ok()?;
-    let rest = c.get(3).map_or("", |m| m.as_str());
+    let style = if &c[2] == ")" { ')' } else { '.' };
+    let rest = c.get(4).map_or("", |m| m.as_str());
     // `1.4 (B)` and `1.(C)`: after the number comes white space or a marking.
-    if c[2].is_empty() && !rest.starts_with('(') {
+    if c[3].is_empty() && !rest.starts_with('(') {
         return None;
     }
-    if let Some(p) = PORTION.captures(rest) {
-        let m = trim(&p[1]);
-        if MARKING.is_match(m) {
-            let text = p.get(2).map_or("", |m| m.as_str());
-            return Some((number, Some(m.to_uppercase()), text));
+    for re in [&*PORTION, &*HALF_PORTION] {
+        if let Some(p) = re.captures(rest) {
+            let m = trim(&p[1]);
+            if MARKING.is_match(m) {
+                let text = p.get(2).map_or("", |m| m.as_str());
+                return Some((number, Some(m.to_uppercase()), text, style));
+            }
         }
     }
     // `(U.S.)`, `(Iran)` after a number are text, not markings (09BERLIN1626).
-    Some((number, None, rest))
+    Some((number, None, rest, style))
 }
 
 /// The opening: everything up to the end of the last E.O. / TAGS / SUBJECT / REF /
@@ -543,7 +553,15 @@ fn paragraphs(lines: &[&str], last_line: Option<&str>) -> Vec<Paragraph> {
             _ => lines[i],
         }
     };
-    let blank_before = |i: usize| i == 0 || is_blank(lines[i - 1]) || RULE.is_match(lines[i - 1]);
+    // Old cables separate paragraphs with a lone `-` line (90CAPETOWN97).
+    let blank_before = |i: usize| {
+        i == 0 || is_blank(lines[i - 1]) || RULE.is_match(lines[i - 1]) || trim(lines[i - 1]) == "-"
+    };
+    // Unblanked bodies end a paragraph with a sentence and start the next number on the
+    // following line (`…per day.` / `16. Radio, …`, 07PARIS306).
+    let ends_sentence =
+        |i: usize| i > 0 && trim(lines[i - 1]).ends_with(['.', ':', ';', '"', ')', '\'']);
+    let mut style: Option<char> = None;
     let mut i = 0;
     while i < n {
         let line = line_at(i);
@@ -560,12 +578,18 @@ fn paragraphs(lines: &[&str], last_line: Option<&str>) -> Vec<Paragraph> {
             i += 1;
             continue;
         }
-        if let Some((number, marking, rest)) = numbered(line) {
-            // A marked number always starts a paragraph; an unmarked one must follow a blank
-            // line and continue the sequence, else it is an item inside a paragraph.
-            let accept =
-                marking.is_some() || (blank_before(i) && prev_number.is_none_or(|p| number > p));
+        if let Some((number, marking, rest, this_style)) = numbered_with_style(line) {
+            // The first paragraph sets the style (`1.` or `1)`); numbers in the other style
+            // are items inside a paragraph (`1) (S/NF) …` questions, 09STATE6423). A marked
+            // number starts a paragraph; an unmarked one must follow a blank line and continue
+            // the sequence, or directly follow a sentence as the next number.
+            let same_style = style.is_none_or(|s| s == this_style);
+            let accept = same_style
+                && (marking.is_some()
+                    || (blank_before(i) && prev_number.is_none_or(|p| number > p))
+                    || (ends_sentence(i) && prev_number.is_some_and(|p| number == p + 1)));
             if accept {
+                style.get_or_insert(this_style);
                 out.extend(cur.take().and_then(Builder::finish));
                 prev_number = Some(number);
                 cur = Some(Builder {

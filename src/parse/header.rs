@@ -212,13 +212,9 @@ pub fn split(text: &str) -> (String, String) {
         return (String::new(), String::new());
     };
     let first_line = trim(lines[first]);
-    let body_marker = lines
-        .iter()
-        .position(|l| is_body_marker(l))
-        .unwrap_or(lines.len());
     let header_end = if first_line.starts_with("This record is a partial extract") {
         Some(first + 1)
-    } else if let Some(fm) = lines[..body_marker].iter().position(|l| is_fm(l)) {
+    } else if let Some(fm) = header_fm(&lines) {
         // The lists end at the first blank line or at the body's banner.
         let end = lines[fm + 1..]
             .iter()
@@ -248,13 +244,17 @@ pub fn split(text: &str) -> (String, String) {
     }
 }
 
-/// Lines only a body has: the E.O., TAGS and SUBJECT lines.
-fn is_body_marker(line: &str) -> bool {
-    let t = trim(line);
-    t.starts_with("TAGS")
-        || t.starts_with("SUBJECT")
-        || t.starts_with("E.O.")
-        || t.starts_with("EO 12958")
+/// The FM line of a routing header: an `FM` line followed by a TO or INFO list. (An e-mail
+/// export puts a whole TELEGRAM form, with TAGS and Subject, before it: 03ABUDHABI2641.)
+fn header_fm(lines: &[&str]) -> Option<usize> {
+    lines.iter().take(400).enumerate().find_map(|(i, l)| {
+        let next = lines[i + 1..]
+            .iter()
+            .map(|l| trim(l))
+            .find(|l| !l.is_empty())?;
+        let list = ["TO ", "INFO ", "XMT "].iter().any(|k| next.starts_with(k));
+        (is_fm(l) && list).then_some(i)
+    })
 }
 
 #[cfg(test)]

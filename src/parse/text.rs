@@ -65,14 +65,16 @@ pub fn letters_upper(s: &str) -> String {
 /// `E C R E T`, `UUNCLAS`).
 pub fn banner_classification(line: &str) -> Option<&'static str> {
     let letters = letters_upper(line);
-    let head = &letters[..letters.len().min(16)];
-    if head.contains("TOPSECRET") {
+    // The word opens the line, after at most two stray letters (`CC O N F I…`, `CSE C R E T`);
+    // `RUCNSE/US SECRET SERVICE` is an addressee, not a banner.
+    let at = |word: &str| letters.find(word).is_some_and(|i| i <= 2);
+    if at("TOPSECRET") {
         Some("TOP SECRET")
-    } else if head.contains("CONFIDENTIAL") || head.contains("ONFIDENTIAL") {
+    } else if at("CONFIDENTIAL") || at("ONFIDENTIAL") {
         Some("CONFIDENTIAL")
-    } else if head.contains("UNCLAS") {
+    } else if at("UNCLAS") {
         Some("UNCLASSIFIED")
-    } else if head.contains("SECRET") || head.starts_with("ECRET") {
+    } else if at("SECRET") || letters.starts_with("ECRET") {
         Some("SECRET")
     } else {
         None
@@ -115,5 +117,9 @@ mod tests {
             assert_eq!(banner_classification(line), Some(want), "{line}");
         }
         assert_eq!(banner_classification("SIPDIS"), None);
+        assert_eq!(
+            banner_classification("RUCNSE/US SECRET SERVICE WASHINGTON DC"),
+            None
+        );
     }
 }
