@@ -31,12 +31,39 @@ pub struct CsvSources<R: Read> {
     done: bool,
 }
 
+/// The quoting dialect of a CSV file, judged from its first megabyte.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    /// `\"` and `\\` escapes (the real distribution); doubled quotes are read too.
+    Backslash,
+    /// RFC 4180: only doubled quotes, and a backslash is a literal character.
+    Rfc4180,
+}
+
+/// A file with doubled quotes inside fields and no `\"` is RFC 4180, where a backslash is
+/// an ordinary character; anything else is read in the distribution's backslash dialect.
+pub fn sniff_dialect(head: &[u8]) -> Dialect {
+    let backslash = head.windows(2).any(|w| w == b"\\\"");
+    let doubled = head
+        .windows(4)
+        .any(|w| w[1..3] == *b"\"\"" && !matches!(w[0], b',' | b'\n') && !matches!(w[3], b',' | b'\n'));
+    if doubled && !backslash {
+        Dialect::Rfc4180
+    } else {
+        Dialect::Backslash
+    }
+}
+
 impl<R: Read> CsvSources<R> {
-    pub fn new(input: R, path: &Path) -> Self {
+    pub fn new(input: R, path: &Path, dialect: Dialect) -> Self {
+        let escape = match dialect {
+            Dialect::Backslash => Some(b'\\'),
+            Dialect::Rfc4180 => None,
+        };
         let reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
-            .escape(Some(b'\\'))
+            .escape(escape)
             .double_quote(true)
             .buffer_capacity(1 << 20)
             .from_reader(input);
@@ -133,7 +160,7 @@ mod tests {
     use super::*;
 
     fn rows(data: &str) -> Vec<Result<Source, DecodeError>> {
-        CsvSources::new(data.as_bytes(), Path::new("t.csv")).collect()
+        CsvSources::new(data.as_bytes(), Path::new("t.csv"), sniff_dialect(data.as_bytes())).collect()
     }
 
     #[test]
@@ -150,6 +177,13 @@ mod tests {
             r[1].as_ref().unwrap().created_at.as_deref(),
             Some("2008-11-19 09:42:00")
         );
+    }
+
+    #[test]
+    fn dialects() {
+        assert_eq!(sniff_dialect(b"\"1\",\"a \\\"q\\\" b\",\"\""), Dialect::Backslash);
+        assert_eq!(sniff_dialect(b"\"1\",\"a \"\"q\"\" \\ b\",\"\""), Dialect::Rfc4180);
+        assert_eq!(sniff_dialect(b"\"1\",\"\",\"x\""), Dialect::Backslash);
     }
 
     #[test]

@@ -8,7 +8,7 @@ mod csv;
 mod html;
 mod page_text;
 
-pub use self::csv::CsvSources;
+pub use self::csv::{CsvSources, Dialect};
 
 use crate::model::{Format, Source};
 use std::borrow::Cow;
@@ -52,8 +52,11 @@ pub fn decode_file(path: &Path) -> Result<Decoded, DecodeError> {
         return Err(DecodeError::Empty);
     }
     if csv::looks_like_csv(&head) {
+        let mut sample = Vec::with_capacity(1 << 20);
+        File::open(path)?.take(1 << 20).read_to_end(&mut sample)?;
+        let dialect = csv::sniff_dialect(&sample);
         let file = File::open(path)?;
-        return Ok(Decoded::Csv(CsvSources::new(file, path)));
+        return Ok(Decoded::Csv(CsvSources::new(file, path, dialect)));
     }
     if size > MAX_SINGLE_FILE {
         return Err(DecodeError::TooLarge {

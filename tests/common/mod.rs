@@ -1,0 +1,42 @@
+//! Helpers for tests that run the real binary against a scratch directory.
+#![allow(dead_code)]
+
+use assert_cmd::Command;
+use rusqlite::Connection;
+use std::path::{Path, PathBuf};
+
+pub fn examples() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples")
+}
+
+pub fn bin() -> Command {
+    Command::cargo_bin("cable-archive").unwrap()
+}
+
+/// Run `ingest --quiet --db DB PATHS...`; returns (exit code, stderr).
+pub fn ingest(db: &Path, paths: &[&Path]) -> (i32, String) {
+    let out = bin()
+        .args(["ingest", "--quiet", "--db"])
+        .arg(db)
+        .args(paths)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+pub fn query<T: rusqlite::types::FromSql>(db: &Path, sql: &str) -> Vec<T> {
+    let conn = Connection::open(db).unwrap();
+    let mut st = conn.prepare(sql).unwrap();
+    st.query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+pub fn one<T: rusqlite::types::FromSql>(db: &Path, sql: &str) -> T {
+    let conn = Connection::open(db).unwrap();
+    conn.query_row(sql, [], |r| r.get(0)).unwrap()
+}
