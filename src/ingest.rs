@@ -101,7 +101,7 @@ pub fn run(opts: &Options) -> anyhow::Result<Counts> {
                     }
                     run.progress.set_position(done_bytes + rows.bytes_read());
                     let n = run.counts.added + run.counts.updated + run.counts.unchanged;
-                    if n % 256 == 0 {
+                    if n.is_multiple_of(256) {
                         run.progress.set_message(format!("{n} cables"));
                     }
                 }

@@ -10,9 +10,24 @@ fn every_example_format_is_ingested() {
     let db = tmp.path().join("archive.db");
     let (code, stderr) = ingest(&db, &[&examples()]);
     assert_eq!(code, 0, "{stderr}");
-    assert!(stderr.contains("4 files: 5 cables added, 0 updated, 0 unchanged, 0 rejected"), "{stderr}");
-    let formats: Vec<String> = query(&db, "SELECT reference_id || ' ' || source_format FROM cables ORDER BY reference_id");
-    assert_eq!(formats, ["08TOKYO3205 page-text", "09LEMURIA42 raw", "09MU7 csv", "10ATLANTIS1 html", "10ATLANTIS2 csv"]);
+    assert!(
+        stderr.contains("4 files: 5 cables added, 0 updated, 0 unchanged, 0 rejected"),
+        "{stderr}"
+    );
+    let formats: Vec<String> = query(
+        &db,
+        "SELECT reference_id || ' ' || source_format FROM cables ORDER BY reference_id",
+    );
+    assert_eq!(
+        formats,
+        [
+            "08TOKYO3205 page-text",
+            "09LEMURIA42 raw",
+            "09MU7 csv",
+            "10ATLANTIS1 html",
+            "10ATLANTIS2 csv"
+        ]
+    );
 }
 
 #[test]
@@ -22,15 +37,27 @@ fn html_page_metadata_anchors_and_entities() {
     let (code, stderr) = ingest(&db, &[&examples().join("html")]);
     assert_eq!(code, 0, "{stderr}");
     let row: String = one(&db, "SELECT json_array(reference_id, created_at, released_at, classification, origin, title, subject, section_count, declassify_on, signer) FROM cables");
-    assert_eq!(row, r#"["10ATLANTIS1","2010-01-15 12:12:00","2010-12-01 09:00:00","CONFIDENTIAL","Embassy Atlantis","ATLANTIS: PARLIAMENT DEBATES \"SEA WALL\" FUNDING","ATLANTIS: PARLIAMENT DEBATES \"SEA WALL\" FUNDING AND TIDE TABLES",2,"2020-01-15","EXAMPLE"]"#);
+    assert_eq!(
+        row,
+        r#"["10ATLANTIS1","2010-01-15 12:12:00","2010-12-01 09:00:00","CONFIDENTIAL","Embassy Atlantis","ATLANTIS: PARLIAMENT DEBATES \"SEA WALL\" FUNDING","ATLANTIS: PARLIAMENT DEBATES \"SEA WALL\" FUNDING AND TIDE TABLES",2,"2020-01-15","EXAMPLE"]"#
+    );
     let body: String = one(&db, "SELECT body FROM cables");
-    assert!(!body.contains('¶') && !body.contains("<a") && !body.contains("&#x000A;"), "{body}");
-    assert!(body.contains("the sea wall & R&D; budget"), "unescaped & kept as published: {body}");
+    assert!(
+        !body.contains('¶') && !body.contains("<a") && !body.contains("&#x000A;"),
+        "{body}"
+    );
+    assert!(
+        body.contains("the sea wall & R&D; budget"),
+        "unescaped & kept as published: {body}"
+    );
     let tags: Vec<String> = query(&db, "SELECT code FROM tags ORDER BY id");
     assert_eq!(tags, ["PREL", "PGOV", "XA"]);
     let paras: Vec<String> = query(&db, "SELECT number || '|' || marking || '|' || coalesce(heading, '') || '|' || text FROM paragraphs ORDER BY position");
     assert_eq!(paras.len(), 3);
-    assert!(paras[1].starts_with("2|C|Budget Fight|The opposition said"), "{paras:?}");
+    assert!(
+        paras[1].starts_with("2|C|Budget Fight|The opposition said"),
+        "{paras:?}"
+    );
     // A page-break line does not split paragraph 2 and is not text.
     assert!(paras[1].ends_with("demanded a vote."), "{paras:?}");
     assert!(!paras.iter().any(|p| p.contains("ATLANTIS 00000001")));
@@ -43,10 +70,20 @@ fn raw_telegram_takes_its_id_from_the_file_name_and_metadata_from_the_text() {
     let (code, stderr) = ingest(&db, &[&examples().join("raw")]);
     assert_eq!(code, 0, "{stderr}");
     let row: String = one(&db, "SELECT json_array(reference_id, created_at, classification, origin, sender, precedence, header_kind) FROM cables");
-    assert_eq!(row, r#"["09LEMURIA42","2009-03-02 15:00:00","UNCLASSIFIED//FOR OFFICIAL USE ONLY","Embassy Lemuria","AMEMBASSY LEMURIA","ROUTINE","plain"]"#);
+    assert_eq!(
+        row,
+        r#"["09LEMURIA42","2009-03-02 15:00:00","UNCLASSIFIED//FOR OFFICIAL USE ONLY","Embassy Lemuria","AMEMBASSY LEMURIA","ROUTINE","plain"]"#
+    );
     // Plain-language header: one addressee per line; `PRIORITY 0043` continues the line above.
     let recipients: Vec<String> = query(&db, "SELECT kind || '|' || name || '|' || coalesce(precedence, '') || '|' || coalesce(mcn, '') FROM recipients ORDER BY position");
-    assert_eq!(recipients, ["to|SECSTATE WASHDC||0042", "info|AMEMBASSY ATLANTIS|PRIORITY|0043", "info|AMCONSUL MU||"]);
+    assert_eq!(
+        recipients,
+        [
+            "to|SECSTATE WASHDC||0042",
+            "info|AMEMBASSY ATLANTIS|PRIORITY|0043",
+            "info|AMCONSUL MU||"
+        ]
+    );
     let markings: Vec<String> = query(&db, "SELECT marking FROM markings ORDER BY id");
     assert_eq!(markings, ["SENSITIVE", "SIPDIS"]);
 }
@@ -57,7 +94,10 @@ fn csv_backslash_and_doubled_quotes_give_the_same_rows() {
     let backslash = examples().join("cables.csv");
     let text = fs::read_to_string(&backslash).unwrap();
     // The same file in RFC 4180 dialect: `\"` → `""`, `\\` → `\`.
-    let rfc = text.replace("\\\\", "\u{1}").replace("\\\"", "\"\"").replace('\u{1}', "\\");
+    let rfc = text
+        .replace("\\\\", "\u{1}")
+        .replace("\\\"", "\"\"")
+        .replace('\u{1}', "\\");
     assert_ne!(rfc, text);
     let rfc_path = tmp.path().join("rfc4180.csv");
     fs::write(&rfc_path, rfc).unwrap();
@@ -68,8 +108,16 @@ fn csv_backslash_and_doubled_quotes_give_the_same_rows() {
     let rows_a: Vec<String> = query(&a, sql);
     assert_eq!(rows_a, query::<String>(&b, sql));
     assert_eq!(rows_a.len(), 2);
-    assert!(rows_a[1].contains(r#"\"Harbor Master\" saying a backslash \\ is not a quote"#), "{}", rows_a[1]);
-    assert!(rows_a[0].contains(r#""10ATLANTIS2",1,"2010-01-15 12:12:00""#), "{}", rows_a[0]);
+    assert!(
+        rows_a[1].contains(r#"\"Harbor Master\" saying a backslash \\ is not a quote"#),
+        "{}",
+        rows_a[1]
+    );
+    assert!(
+        rows_a[0].contains(r#""10ATLANTIS2",1,"2010-01-15 12:12:00""#),
+        "{}",
+        rows_a[0]
+    );
 }
 
 #[test]
@@ -78,7 +126,11 @@ fn bad_inputs_are_reported_recorded_and_the_rest_is_stored() {
     let dir = tmp.path().join("in");
     fs::create_dir(&dir).unwrap();
     fs::write(dir.join("empty.txt"), "").unwrap();
-    fs::write(dir.join("image.png"), b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10").unwrap();
+    fs::write(
+        dir.join("image.png"),
+        b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10",
+    )
+    .unwrap();
     fs::write(dir.join("notes.txt"), "Shopping list:\nmilk\neggs\n").unwrap();
     fs::write(dir.join(".hidden.txt"), "not read at all").unwrap();
     let csv = fs::read_to_string(examples().join("cables.csv")).unwrap();
@@ -105,17 +157,29 @@ fn bad_inputs_are_reported_recorded_and_the_rest_is_stored() {
     ] {
         assert!(lines.contains(&want.as_str()), "missing {want:?} in:\n{stderr}");
     }
-    assert!(stderr.contains("6 files: 4 cables added, 0 updated, 0 unchanged, 5 rejected"), "{stderr}");
+    assert!(
+        stderr.contains("6 files: 4 cables added, 0 updated, 0 unchanged, 5 rejected"),
+        "{stderr}"
+    );
     let errors: Vec<String> = query(&db, "SELECT source_path || '|' || coalesce(location, '') || '|' || reason FROM ingest_errors ORDER BY id");
     assert_eq!(errors.len(), 5, "{errors:?}");
-    assert!(errors[0].ends_with("/cables.csv|row 3|line 47: invalid created date \"02/31/2009 10:10\""), "{errors:?}");
+    assert!(
+        errors[0].ends_with("/cables.csv|row 3|line 47: invalid created date \"02/31/2009 10:10\""),
+        "{errors:?}"
+    );
     let ids: Vec<String> = query(&db, "SELECT reference_id FROM cables ORDER BY reference_id");
     assert_eq!(ids, ["08TOKYO3205", "09LEMURIA42", "09MU7", "10ATLANTIS2"]);
     let warning: String = one(&db, "SELECT w.warning FROM parse_warnings w JOIN cables c ON c.id = w.cable_id WHERE c.reference_id = '09LEMURIA42'");
     assert!(warning.contains("decoded as Windows-1252"), "{warning}");
-    let body: String = one(&db, "SELECT body FROM cables WHERE reference_id = '09LEMURIA42'");
+    let body: String = one(
+        &db,
+        "SELECT body FROM cables WHERE reference_id = '09LEMURIA42'",
+    );
     assert!(body.ends_with("(Café note.)"), "{body}");
-    let run: String = one(&db, "SELECT json_array(files_seen, cables_added, rejected, status) FROM ingest_runs");
+    let run: String = one(
+        &db,
+        "SELECT json_array(files_seen, cables_added, rejected, status) FROM ingest_runs",
+    );
     assert_eq!(run, r#"[6,4,5,"rejected-some"]"#);
 }
 
@@ -124,23 +188,51 @@ fn exit_statuses_for_fatal_and_usage_errors() {
     let tmp = tempfile::tempdir().unwrap();
     let db = tmp.path().join("a.db");
     let missing = tmp.path().join("nowhere");
-    let out = bin().args(["ingest", "--db"]).arg(&db).arg(&missing).output().unwrap();
+    let out = bin()
+        .args(["ingest", "--db"])
+        .arg(&db)
+        .arg(&missing)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         String::from_utf8_lossy(&out.stderr).trim(),
         format!("error: {}: no such file or directory", missing.display())
     );
     let not_db = tmp.path().join("not.db");
-    fs::write(&not_db, "this is not a database, just text that is long enough to have a header page").unwrap();
-    let out = bin().args(["ingest", "--db"]).arg(&not_db).arg(examples().join("raw")).output().unwrap();
+    fs::write(
+        &not_db,
+        "this is not a database, just text that is long enough to have a header page",
+    )
+    .unwrap();
+    let out = bin()
+        .args(["ingest", "--db"])
+        .arg(&not_db)
+        .arg(examples().join("raw"))
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("not.db: cannot open database") && err.contains("not a database"), "{err}");
-    let out = bin().args(["ingest", "--db"]).arg(tmp.path().join("no/such/dir/a.db")).arg(examples().join("raw")).output().unwrap();
+    assert!(
+        err.contains("not.db: cannot open database") && err.contains("not a database"),
+        "{err}"
+    );
+    let out = bin()
+        .args(["ingest", "--db"])
+        .arg(tmp.path().join("no/such/dir/a.db"))
+        .arg(examples().join("raw"))
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(bin().arg("ingest").output().unwrap().status.code(), Some(2));
-    assert_eq!(bin().arg("frobnicate").output().unwrap().status.code(), Some(2));
-    assert_eq!(bin().arg("--version").output().unwrap().status.code(), Some(0));
+    assert_eq!(
+        bin().arg("frobnicate").output().unwrap().status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        bin().arg("--version").output().unwrap().status.code(),
+        Some(0)
+    );
     for cmd in ["ingest", "parse"] {
         let out = bin().args([cmd, "--help"]).output().unwrap();
         assert_eq!(out.status.code(), Some(0));
@@ -154,8 +246,16 @@ fn reingest_is_idempotent_and_changed_content_replaces_in_place() {
     let db = tmp.path().join("a.db");
     let dir = tmp.path().join("in");
     fs::create_dir(&dir).unwrap();
-    fs::copy(examples().join("raw/09LEMURIA42.txt"), dir.join("09LEMURIA42.txt")).unwrap();
-    fs::copy(examples().join("08TOKYO3205.txt"), dir.join("08TOKYO3205.txt")).unwrap();
+    fs::copy(
+        examples().join("raw/09LEMURIA42.txt"),
+        dir.join("09LEMURIA42.txt"),
+    )
+    .unwrap();
+    fs::copy(
+        examples().join("08TOKYO3205.txt"),
+        dir.join("08TOKYO3205.txt"),
+    )
+    .unwrap();
     let snapshot = |db: &std::path::Path| -> Vec<String> {
         query(db, "SELECT 'c' || json_array(id, reference_id, content_sha256) FROM cables
                    UNION ALL SELECT 'r' || json_array(cable_id, position, name) FROM recipients
@@ -167,20 +267,39 @@ fn reingest_is_idempotent_and_changed_content_replaces_in_place() {
     let first = snapshot(&db);
     let (code, stderr) = ingest(&db, &[&dir]);
     assert_eq!(code, 0);
-    assert!(stderr.contains("0 cables added, 0 updated, 2 unchanged"), "{stderr}");
+    assert!(
+        stderr.contains("0 cables added, 0 updated, 2 unchanged"),
+        "{stderr}"
+    );
     assert_eq!(snapshot(&db), first);
 
     let path = dir.join("09LEMURIA42.txt");
-    let changed = fs::read_to_string(&path).unwrap().replace("held rates at 2 percent", "cut rates to 1 percent");
+    let changed = fs::read_to_string(&path)
+        .unwrap()
+        .replace("held rates at 2 percent", "cut rates to 1 percent");
     fs::write(&path, changed).unwrap();
     let (code, stderr) = ingest(&db, &[&dir]);
     assert_eq!(code, 0);
-    assert!(stderr.contains("0 cables added, 1 updated, 1 unchanged"), "{stderr}");
-    let id: i64 = one(&db, "SELECT id FROM cables WHERE reference_id = '09LEMURIA42'");
-    assert!(first.iter().any(|r| r.starts_with(&format!("c[{id},\"09LEMURIA42\""))), "id kept");
+    assert!(
+        stderr.contains("0 cables added, 1 updated, 1 unchanged"),
+        "{stderr}"
+    );
+    let id: i64 = one(
+        &db,
+        "SELECT id FROM cables WHERE reference_id = '09LEMURIA42'",
+    );
+    assert!(
+        first
+            .iter()
+            .any(|r| r.starts_with(&format!("c[{id},\"09LEMURIA42\""))),
+        "id kept"
+    );
     let text: String = one(&db, "SELECT text FROM paragraphs p JOIN cables c ON c.id = p.cable_id WHERE c.reference_id = '09LEMURIA42' AND number = 1");
     assert!(text.contains("cut rates to 1 percent"), "{text}");
-    assert_eq!(one::<i64>(&db, "SELECT count(*) FROM paragraphs"), first.iter().filter(|r| r.starts_with('p')).count() as i64);
+    assert_eq!(
+        one::<i64>(&db, "SELECT count(*) FROM paragraphs"),
+        first.iter().filter(|r| r.starts_with('p')).count() as i64
+    );
     assert_eq!(one::<i64>(&db, "SELECT count(*) FROM ingest_runs"), 3);
 }
 
@@ -198,11 +317,22 @@ fn parse_prints_json_without_a_database() {
     assert_eq!(v["reference_id"], "08TOKYO3205");
     assert_eq!(v["recipients"].as_array().unwrap().len(), 17);
     assert_eq!(v["paragraphs"].as_array().unwrap().len(), 9);
-    assert!(fs::read_dir(tmp.path()).unwrap().next().is_none(), "no database written");
+    assert!(
+        fs::read_dir(tmp.path()).unwrap().next().is_none(),
+        "no database written"
+    );
 
-    let out = bin().arg("parse").arg(examples().join("cables.csv")).output().unwrap();
+    let out = bin()
+        .arg("parse")
+        .arg(examples().join("cables.csv"))
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0));
-    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(lines.len(), 2);
     assert_eq!(lines[1]["reference_id"], "09MU7");
     assert_eq!(lines[1]["source_row"], 2);
@@ -210,11 +340,17 @@ fn parse_prints_json_without_a_database() {
 
 #[test]
 fn readme_documents_every_subcommand_and_the_test_command() {
-    let readme = fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let readme =
+        fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+            .unwrap();
     for cmd in ["cable-archive ingest", "cable-archive parse"] {
         assert!(readme.contains(cmd), "README lacks {cmd}");
     }
-    let ci = fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(".ci/run")).unwrap();
+    let ci = fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(".ci/run"))
+        .unwrap();
     let test_cmd = "cargo test --locked";
-    assert!(readme.contains(test_cmd) && ci.contains(test_cmd), "README and .ci/run share `{test_cmd}`");
+    assert!(
+        readme.contains(test_cmd) && ci.contains(test_cmd),
+        "README and .ci/run share `{test_cmd}`"
+    );
 }

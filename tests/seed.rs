@@ -4,7 +4,14 @@
 mod common;
 use common::*;
 
-type RecipientRow = (String, Option<String>, String, Option<String>, Option<String>);
+type RecipientRow = (
+    String,
+    Option<String>,
+    String,
+    Option<String>,
+    Option<String>,
+);
+type ParagraphRow = (Option<i64>, Option<String>, Option<String>, String);
 
 #[test]
 fn seed_cable_through_the_database() {
@@ -13,12 +20,34 @@ fn seed_cable_through_the_database() {
     let (code, stderr) = ingest(&db, &[&examples().join("08TOKYO3205.txt")]);
     assert_eq!(code, 0, "{stderr}");
     let conn = rusqlite::Connection::open(&db).unwrap();
-    let cable: (String, String, String, String, String, String, String, String, String) = conn
+    let cable: (
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+    ) = conn
         .query_row(
             "SELECT reference_id, created_at, classification, origin, subject, transmission_id,
                     precedence, date_time_group, sender FROM cables",
             [],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?)),
+            |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                    r.get(7)?,
+                    r.get(8)?,
+                ))
+            },
         )
         .unwrap();
     assert_eq!(
@@ -40,7 +69,17 @@ fn seed_cable_through_the_database() {
             "SELECT section_count, declassify_on, classified_by, classification_reasons, signer,
                     source_format, released_at FROM cables",
             [],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)),
+            |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                ))
+            },
         )
         .unwrap();
     assert_eq!(
@@ -56,23 +95,55 @@ fn seed_cable_through_the_database() {
         )
     );
 
-    let tags: Vec<String> = query(&db, "SELECT t.code FROM cable_tags ct JOIN tags t ON t.id = ct.tag_id ORDER BY ct.position");
+    let tags: Vec<String> = query(
+        &db,
+        "SELECT t.code FROM cable_tags ct JOIN tags t ON t.id = ct.tag_id ORDER BY ct.position",
+    );
     assert_eq!(tags, ["PREL", "PGOV", "ECON", "JA", "RS", "KN"]);
 
     let mut st = conn
         .prepare("SELECT kind, route, name, precedence, mcn FROM recipients ORDER BY position")
         .unwrap();
     let recipients: Vec<RecipientRow> = st
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+        .query_map([], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })
         .unwrap()
         .map(Result::unwrap)
         .collect();
     let s = |x: &str| Some(x.to_string());
     assert_eq!(recipients.iter().filter(|r| r.0 == "to").count(), 1);
     assert_eq!(recipients.iter().filter(|r| r.0 == "info").count(), 16);
-    assert_eq!(recipients[0], ("to".into(), s("RUEHC"), "SECSTATE WASHDC".into(), s("IMMEDIATE"), s("8958")));
-    assert_eq!(recipients[1], ("info".into(), s("RUCNMEM"), "EU MEMBER STATES COLLECTIVE".into(), s("PRIORITY"), None));
-    assert_eq!(recipients[16], ("info".into(), s("RUEHHE"), "AMEMBASSY HELSINKI".into(), None, s("0342")));
+    assert_eq!(
+        recipients[0],
+        (
+            "to".into(),
+            s("RUEHC"),
+            "SECSTATE WASHDC".into(),
+            s("IMMEDIATE"),
+            s("8958")
+        )
+    );
+    assert_eq!(
+        recipients[1],
+        (
+            "info".into(),
+            s("RUCNMEM"),
+            "EU MEMBER STATES COLLECTIVE".into(),
+            s("PRIORITY"),
+            None
+        )
+    );
+    assert_eq!(
+        recipients[16],
+        (
+            "info".into(),
+            s("RUEHHE"),
+            "AMEMBASSY HELSINKI".into(),
+            None,
+            s("0342")
+        )
+    );
 
     let markings: Vec<(String, Option<String>)> = conn
         .prepare("SELECT marking, detail FROM markings")
@@ -82,9 +153,12 @@ fn seed_cable_through_the_database() {
         .map(Result::unwrap)
         .collect();
     assert!(markings.contains(&("SIPDIS".into(), None)), "{markings:?}");
-    assert!(markings.contains(&("CORRECTED COPY".into(), s("ADDRESSEE ADDED"))), "{markings:?}");
+    assert!(
+        markings.contains(&("CORRECTED COPY".into(), s("ADDRESSEE ADDED"))),
+        "{markings:?}"
+    );
 
-    let paragraphs: Vec<(Option<i64>, Option<String>, Option<String>, String)> = conn
+    let paragraphs: Vec<ParagraphRow> = conn
         .prepare("SELECT number, marking, heading, text FROM paragraphs ORDER BY position")
         .unwrap()
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
@@ -110,22 +184,35 @@ fn seed_cable_through_the_database() {
         ]
     );
     let p5 = &paragraphs[4].3;
-    assert_eq!(p5.matches("\n-- ").count() + p5.starts_with("-- ") as usize, 3, "{p5}");
+    assert_eq!(
+        p5.matches("\n-- ").count() + p5.starts_with("-- ") as usize,
+        3,
+        "{p5}"
+    );
     assert!(p5.contains("-- Moscow will obey international law."));
     let p9 = &paragraphs[8].3;
-    assert!(p9.ends_with("visit has been put off until early 2009.)"), "{p9}");
+    assert!(
+        p9.ends_with("visit has been put off until early 2009.)"),
+        "{p9}"
+    );
     assert!(!p9.contains("SCHIEFFER"));
     assert!(paragraphs.iter().all(|p| !p.3.contains("TOKYO 00003205")));
 
     let summary: String = one(&db, "SELECT summary FROM cables");
-    assert!(summary.starts_with("Russian FM Lavrov leveled pointed criticisms"), "{summary}");
+    assert!(
+        summary.starts_with("Russian FM Lavrov leveled pointed criticisms"),
+        "{summary}"
+    );
     assert!(summary.ends_with("turmoil and North Korea."), "{summary}");
     let p1 = &paragraphs[0].3;
     let between = p1
         .strip_prefix("Summary.")
         .and_then(|t| t.strip_suffix("End Summary."))
         .expect("paragraph 1 runs from Summary. to End Summary.");
-    assert_eq!(between.split_whitespace().collect::<Vec<_>>().join(" "), summary);
+    assert_eq!(
+        between.split_whitespace().collect::<Vec<_>>().join(" "),
+        summary
+    );
 
     // The page-text opening appears twice in the file and once in the stored body.
     let body: String = one(&db, "SELECT body FROM cables");

@@ -44,9 +44,9 @@ pub enum Dialect {
 /// an ordinary character; anything else is read in the distribution's backslash dialect.
 pub fn sniff_dialect(head: &[u8]) -> Dialect {
     let backslash = head.windows(2).any(|w| w == b"\\\"");
-    let doubled = head
-        .windows(4)
-        .any(|w| w[1..3] == *b"\"\"" && !matches!(w[0], b',' | b'\n') && !matches!(w[3], b',' | b'\n'));
+    let doubled = head.windows(4).any(|w| {
+        w[1..3] == *b"\"\"" && !matches!(w[0], b',' | b'\n') && !matches!(w[3], b',' | b'\n')
+    });
     if doubled && !backslash {
         Dialect::Rfc4180
     } else {
@@ -160,7 +160,12 @@ mod tests {
     use super::*;
 
     fn rows(data: &str) -> Vec<Result<Source, DecodeError>> {
-        CsvSources::new(data.as_bytes(), Path::new("t.csv"), sniff_dialect(data.as_bytes())).collect()
+        CsvSources::new(
+            data.as_bytes(),
+            Path::new("t.csv"),
+            sniff_dialect(data.as_bytes()),
+        )
+        .collect()
     }
 
     #[test]
@@ -181,8 +186,14 @@ mod tests {
 
     #[test]
     fn dialects() {
-        assert_eq!(sniff_dialect(b"\"1\",\"a \\\"q\\\" b\",\"\""), Dialect::Backslash);
-        assert_eq!(sniff_dialect(b"\"1\",\"a \"\"q\"\" \\ b\",\"\""), Dialect::Rfc4180);
+        assert_eq!(
+            sniff_dialect(b"\"1\",\"a \\\"q\\\" b\",\"\""),
+            Dialect::Backslash
+        );
+        assert_eq!(
+            sniff_dialect(b"\"1\",\"a \"\"q\"\" \\ b\",\"\""),
+            Dialect::Rfc4180
+        );
         assert_eq!(sniff_dialect(b"\"1\",\"\",\"x\""), Dialect::Backslash);
     }
 
