@@ -187,7 +187,9 @@ fn numbered_with_style(line: &str) -> Option<(u32, Option<String>, &str, char)> 
     let style = if &c[2] == ")" { ')' } else { '.' };
     let rest = c.get(4).map_or("", |m| m.as_str());
     // `1.4 (B)` and `1.(C)`: after the number comes white space or a marking.
-    if c[3].is_empty() && !rest.starts_with('(') {
+    // A lone `6.` is a number whether or not the renderer kept its trailing space
+    // (09LAPAZ1784).
+    if c[3].is_empty() && !rest.starts_with('(') && !rest.is_empty() {
         return None;
     }
     for re in [&*PORTION, &*HALF_PORTION] {
@@ -582,11 +584,13 @@ fn paragraphs(lines: &[&str], last_line: Option<&str>) -> Vec<Paragraph> {
             // The first paragraph sets the style (`1.` or `1)`); numbers in the other style
             // are items inside a paragraph (`1) (S/NF) …` questions, 09STATE6423). A marked
             // number starts a paragraph; an unmarked one must follow a blank line and continue
-            // the sequence, or directly follow a sentence as the next number.
+            // the sequence (or open a section: 08RIODEJANEIRO171 numbers 6 then 5 under two
+            // headings), or directly follow a sentence as the next number.
             let same_style = style.is_none_or(|s| s == this_style);
             let accept = same_style
                 && (marking.is_some()
-                    || (blank_before(i) && prev_number.is_none_or(|p| number > p))
+                    || (blank_before(i)
+                        && (cur.is_none() || prev_number.is_none_or(|p| number > p)))
                     || (ends_sentence(i) && prev_number.is_some_and(|p| number == p + 1)));
             if accept {
                 style.get_or_insert(this_style);
