@@ -103,8 +103,10 @@ CREATE INDEX markings_marking ON markings(marking);
 CREATE TABLE parse_warnings (
     id INTEGER PRIMARY KEY,
     cable_id INTEGER NOT NULL REFERENCES cables(id) ON DELETE CASCADE,
-    warning TEXT NOT NULL
+    field TEXT NOT NULL,
+    message TEXT NOT NULL
 );
+CREATE INDEX parse_warnings_field ON parse_warnings(field);
 CREATE INDEX parse_warnings_cable_id ON parse_warnings(cable_id);
 
 CREATE TABLE ingest_errors (

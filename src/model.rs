@@ -60,14 +60,16 @@ pub struct Source {
     /// CSV row number (1-based, counting records) for CSV sources.
     pub source_row: Option<u64>,
     /// Problems the front-end noticed but could work around (e.g. Windows-1252 text).
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
 }
 
 /// A parsed cable: the rows `store` writes.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Cable {
-    /// Canonical id such as `08TOKYO3205`.
+    /// Canonical id such as `08TOKYO3205` (`09SECTION01OF03SANJOSE525` → `09SANJOSE525`).
     pub reference_id: String,
+    /// The id as the source published it.
+    pub published_id: Option<String>,
     /// Metadata `Created`; for raw telegrams, the date-time group. `YYYY-MM-DD HH:MM:SS`.
     pub created_at: Option<String>,
     /// Metadata `Released` (HTML pages only).
@@ -98,6 +100,8 @@ pub struct Cable {
     pub section_count: u32,
     /// From the E.O. line: `DECL: 11/20/2016` → `2016-11-20`.
     pub declassify_on: Option<String>,
+    /// The declassification instruction when it is not a date: `OADR`, `X1`, `25X1-HUMAN`.
+    pub declassify_raw: Option<String>,
     /// From `Classified By:` up to the reason keyword, e.g. `Ambassador J. Thomas Schieffer`.
     pub classified_by: Option<String>,
     /// The reasons after `Classified By`, e.g. `1.4 (B) (D)`.
@@ -119,8 +123,42 @@ pub struct Cable {
     pub tags: Vec<Tag>,
     pub paragraphs: Vec<Paragraph>,
     pub markings: Vec<Marking>,
-    /// What the parser could not read, in words; stored in `parse_warnings`.
-    pub warnings: Vec<String>,
+    /// Items of the REF block.
+    pub references: Vec<Reference>,
+    /// What the parser could not read; stored in `parse_warnings`.
+    pub warnings: Vec<Warning>,
+}
+
+/// A field the parser expected in a cable of this kind but could not read.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Warning {
+    /// The field: `subject`, `tags`, `header`, `banner`, `declassify_on`, `encoding`…
+    pub field: String,
+    pub message: String,
+}
+
+impl Warning {
+    pub fn new(field: &str, message: impl Into<String>) -> Self {
+        Warning {
+            field: field.to_string(),
+            message: message.into(),
+        }
+    }
+}
+
+/// One item of the REF block.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Reference {
+    /// 1-based order in the REF block.
+    pub position: u32,
+    /// `A`, `B`… when the item has a bullet (`A.`, `(A)`, `A)`).
+    pub bullet: Option<String>,
+    /// The item as written.
+    pub text: String,
+    /// `cable`, `email`, `memcon`, `telcon` or `other`.
+    pub kind: String,
+    /// For cables: the cited cable's canonical id, e.g. `08STATE12345`.
+    pub target_reference_id: Option<String>,
 }
 
 /// One addressee line under TO, INFO or XMT in the routing header.
@@ -141,10 +179,12 @@ pub struct Recipient {
 /// One code of the body's TAGS line.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Tag {
-    /// Upper-cased code, e.g. `PREL`.
+    /// Upper-cased code, e.g. `PREL`; a person tag whole, e.g. `STEINBERG, JAMES B.`.
     pub code: String,
     /// `subject`, `geographic`, `organization`, `program`, `person` or `other`.
     pub kind: String,
+    /// What a well-known code stands for, e.g. `External Political Relations`.
+    pub description: Option<String>,
 }
 
 /// A paragraph of the body after the opening.

@@ -169,8 +169,11 @@ fn bad_inputs_are_reported_recorded_and_the_rest_is_stored() {
     );
     let ids: Vec<String> = query(&db, "SELECT reference_id FROM cables ORDER BY reference_id");
     assert_eq!(ids, ["08TOKYO3205", "09LEMURIA42", "09MU7", "10ATLANTIS2"]);
-    let warning: String = one(&db, "SELECT w.warning FROM parse_warnings w JOIN cables c ON c.id = w.cable_id WHERE c.reference_id = '09LEMURIA42'");
-    assert!(warning.contains("decoded as Windows-1252"), "{warning}");
+    let warning: String = one(&db, "SELECT w.field || ': ' || w.message FROM parse_warnings w JOIN cables c ON c.id = w.cable_id WHERE c.reference_id = '09LEMURIA42'");
+    assert!(
+        warning.starts_with("encoding: ") && warning.contains("decoded as Windows-1252"),
+        "{warning}"
+    );
     let body: String = one(
         &db,
         "SELECT body FROM cables WHERE reference_id = '09LEMURIA42'",

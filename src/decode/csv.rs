@@ -7,7 +7,7 @@
 //! `double_quote(true)`, streams in constant memory, and reports record positions.
 
 use super::{decode_text, non_empty, normalize_datetime, DecodeError};
-use crate::model::{Format, Source};
+use crate::model::{Format, Source, Warning};
 use regex::bytes::Regex;
 use std::io::Read;
 use std::path::Path;
@@ -89,7 +89,9 @@ impl<R: Read> CsvSources<R> {
         let mut warnings = Vec::new();
         let mut field = |i: usize| {
             let (text, warning) = decode_text(&self.record[i]);
-            warnings.extend(warning.map(|w| format!("column {}: {w}", i + 1)));
+            warnings.extend(
+                warning.map(|w| Warning::new("encoding", format!("column {}: {w}", i + 1))),
+            );
             text.into_owned()
         };
         let created_raw = field(1);

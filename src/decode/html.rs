@@ -6,7 +6,7 @@
 //! are removed and only character references are decoded.
 
 use super::{non_empty, normalize_datetime, DecodeError};
-use crate::model::{Format, Source};
+use crate::model::{Format, Source, Warning};
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -30,9 +30,10 @@ pub fn decode(page: &str) -> Result<Source, DecodeError> {
         ..Source::default()
     };
     if blocks.iter().any(|(_, truncated)| *truncated) {
-        source
-            .warnings
-            .push("HTML page is truncated: a <pre> block has no end".into());
+        source.warnings.push(Warning::new(
+            "text",
+            "HTML page is truncated: a <pre> block has no end",
+        ));
     }
     let cells = table_cells(page);
     if cells.len() >= 5 {
@@ -44,7 +45,7 @@ pub fn decode(page: &str) -> Result<Source, DecodeError> {
     } else {
         source
             .warnings
-            .push("HTML page has no metadata table".into());
+            .push(Warning::new("metadata", "HTML page has no metadata table"));
     }
     source.title = heading_title(page);
     let texts: Vec<String> = blocks.iter().map(|(b, _)| block_text(b)).collect();

@@ -10,7 +10,7 @@ mod page_text;
 
 pub use self::csv::{CsvSources, Dialect};
 
-use crate::model::{Format, Source};
+use crate::model::{Format, Source, Warning};
 use std::borrow::Cow;
 use std::fs::File;
 use std::io::Read;
@@ -90,7 +90,9 @@ pub fn decode_bytes(bytes: &[u8], path: &Path) -> Result<Source, DecodeError> {
         }
     };
     source.source_path = path.display().to_string();
-    source.warnings.extend(warning);
+    source
+        .warnings
+        .extend(warning.map(|w| Warning::new("encoding", w)));
     Ok(source)
 }
 

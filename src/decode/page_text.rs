@@ -7,7 +7,7 @@
 //! Label lines use no-break spaces (U+00A0), which count as white space here.
 
 use super::{non_empty, normalize_datetime, DecodeError};
-use crate::model::{Format, Source};
+use crate::model::{Format, Source, Warning};
 
 fn is_ws(c: char) -> bool {
     c.is_whitespace() || c == '\u{a0}'
@@ -55,9 +55,10 @@ pub fn decode(text: &str) -> Result<Source, DecodeError> {
             source.body = telegram[body_start..].join("\n");
         }
         None => {
-            source
-                .warnings
-                .push("page text: the repeated body opening was not found".into());
+            source.warnings.push(Warning::new(
+                "text",
+                "page text: the repeated body opening was not found",
+            ));
             source.body = telegram.join("\n");
         }
     }

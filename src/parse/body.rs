@@ -3,7 +3,7 @@
 //! headings, the summary and the signature.
 
 use super::text::{banner_classification, collapse_ws, is_blank, is_ws, strip_page_line, trim};
-use crate::model::{Marking, Paragraph};
+use crate::model::{Marking, Paragraph, Warning};
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -20,8 +20,16 @@ re!(
     SUBJECT,
     r"^(?:SUBJECT|SUBJ|Subject|subject)\b\s*[:.]?\s*(.*)$"
 );
-re!(REF, r"^(?:REFS?|Refs?|REFERENCE|REFTEL)\b");
+re!(
+    REF,
+    r"^(?:(?:REFS?|REFERENCES?|REFTELS?)\b\s*:?|(?:Refs?|References?|Reftels?)\s*:)\s*(.*)$"
+);
 re!(CLASSIFIED_BY, r"(?i)\bclassified\s+by\b\s*:?\s*(.*)$");
+re!(
+    DERIVED_FROM,
+    r"(?i)^(?:\(U\)\s*)?derived\s+from\b\s*:?\s*(.*)$"
+);
+re!(DECLASSIFY_ON, r"(?i)^declassify\s+on\s*:?\s*(.*)$");
 re!(
     REASONS,
     r"(?i)^(.*?)[\s.,;:]*\b(?:for\s+reasons?|reasons?|per)\b\s*:?\s*(.*)$"
@@ -53,7 +61,7 @@ re!(DATE_YMD, r"\b(\d{4})[/-](\d{1,2})[/-](\d{1,2})\b");
 re!(DATE_DMY, r"(?i)\b(\d{1,2})\s+([A-Z]{3})[A-Z]*\s+(\d{4})\b");
 re!(
     GLUED_SIGNER,
-    r"^(.*(?:[.!?)\x22']|\bEND\s+[A-Z ]{3,20}?))\s+([A-Z][A-Z'-]{2,}|[A-Z][a-z][A-Za-z'-]+)$"
+    r"^(.*(?:[.!?)\x22'”’*:0-9]\s*|\bEND\s+[A-Z ]{3,20}?\s+|\bcfm\s+|[a-z]\s+))([A-Z][A-Z'-]{2,}|[A-Z][a-z][A-Za-z'-]+)$"
 );
 re!(
     SIGNER_LINE,
@@ -93,6 +101,9 @@ pub struct Body {
     pub section_count: u32,
     pub subject: Option<String>,
     pub declassify_on: Option<String>,
+    pub declassify_raw: Option<String>,
+    /// The REF block after its label, lines joined.
+    pub references: Option<String>,
     pub classified_by: Option<String>,
     pub classification_reasons: Option<String>,
     pub tags: Vec<String>,
@@ -100,7 +111,7 @@ pub struct Body {
     pub summary: Option<String>,
     pub paragraphs: Vec<Paragraph>,
     pub markings: Vec<Marking>,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
 }
 
 /// A banner line names a classification in its first letters.
@@ -140,18 +151,18 @@ pub fn parse(text: &str) -> Body {
         if let Some(p) = b
             .paragraphs
             .iter()
-            .take(2)
+            .take(4)
             .find(|p| CLASSIFIED_BY.is_match(&p.text))
         {
             let t = collapse_ws(&p.text);
             classified_by(&t, &mut b);
         }
     }
-    if b.tags.is_empty() {
-        b.warnings.push("no TAGS line".into());
+    if b.tags.is_empty() && !b.warnings.iter().any(|w| w.field == "tags") {
+        b.warnings.push(Warning::new("tags", "no TAGS line"));
     }
     if b.subject.is_none() {
-        b.warnings.push("no SUBJECT line".into());
+        b.warnings.push(Warning::new("subject", "no SUBJECT line"));
     }
     b
 }
@@ -164,7 +175,8 @@ fn banner(lines: &[&str], b: &mut Body) {
         .find(|l| is_banner(l))
     else {
         if !lines.iter().all(|l| is_blank(l)) {
-            b.warnings.push("no classification banner".into());
+            b.warnings
+                .push(Warning::new("banner", "no classification banner"));
         }
         return;
     };
@@ -217,12 +229,15 @@ fn opening(lines: &[&str], first_numbered: Option<usize>, b: &mut Body) -> usize
         let t = trim(lines[i]);
         let mut block_end = None;
         if let Some(c) = EO.captures(t) {
+            if b.declassify_on.is_none() && b.declassify_raw.is_none() {
+                declassification(c.get(1).map_or("", |m| m.as_str()), b);
+            }
+            block_end = Some(i + 1);
+        }
+        if let Some(c) = DECLASSIFY_ON.captures(t) {
             if b.declassify_on.is_none() {
-                let rest = c.get(1).map_or("", |m| m.as_str());
-                let decl = DECL
-                    .captures(rest)
-                    .map_or(rest, |d| d.get(1).unwrap().as_str());
-                b.declassify_on = parse_date(decl);
+                b.declassify_raw = None;
+                declassification(c.get(1).map_or("", |m| m.as_str()), b);
             }
             block_end = Some(i + 1);
         }
@@ -236,6 +251,10 @@ fn opening(lines: &[&str], first_numbered: Option<usize>, b: &mut Body) -> usize
                     j += 1;
                 }
                 b.tags = split_tags(&text);
+                if b.tags.is_empty() {
+                    b.warnings
+                        .push(Warning::new("tags", "TAGS line present but empty"));
+                }
                 block_end = Some(j);
             }
         }
@@ -252,23 +271,45 @@ fn opening(lines: &[&str], first_numbered: Option<usize>, b: &mut Body) -> usize
                 block_end = Some(j);
             }
         }
-        if REF.is_match(t) {
+        if let Some(c) = REF.captures(t).filter(|_| b.references.is_none()) {
+            let mut text = c[1].to_string();
             let mut j = i + 1;
             loop {
-                while j < limit && !is_blank(lines[j]) && !is_keyword_line(lines[j]) {
+                while j < limit
+                    && !is_blank(lines[j])
+                    && !is_keyword_line(lines[j])
+                    && !is_prose(lines[j])
+                {
+                    text.push(' ');
+                    text.push_str(trim(lines[j]));
                     j += 1;
                 }
                 // REF items can be separated by blank lines when each has a bullet.
                 let next = (j..limit).find(|&k| !is_blank(lines[k]));
                 match next {
-                    Some(k) if is_ref_bullet(trim(lines[k])) => j = k + 1,
+                    Some(k) if is_ref_bullet(trim(lines[k])) && !is_keyword_line(lines[k]) => {
+                        text.push(' ');
+                        text.push_str(trim(lines[k]));
+                        j = k + 1;
+                    }
                     _ => break,
                 }
             }
+            // `REF: ASUNCION 396 Classified By: …` (07SANTIAGO983): the next element glued on.
+            if let Some(m) = CLASSIFIED_BY.find(&text) {
+                if b.classified_by.is_none() {
+                    classified_by(&collapse_ws(&text[m.start()..]), b);
+                }
+                text.truncate(m.start());
+            }
+            b.references = Some(collapse_ws(&text));
             block_end = Some(j);
         }
         if b.classified_by.is_none() {
-            if let Some(c) = CLASSIFIED_BY.captures(t) {
+            if let Some(c) = CLASSIFIED_BY
+                .captures(t)
+                .or_else(|| DERIVED_FROM.captures(t))
+            {
                 let mut text = c[0].to_string();
                 let mut j = i + 1;
                 while j < limit && !is_blank(lines[j]) && numbered(lines[j]).is_none() {
@@ -310,6 +351,16 @@ fn is_keyword_line(line: &str) -> bool {
         || numbered(line).is_some()
 }
 
+/// A paragraph, not a continuation of an opening element: a long collapsed line or one that
+/// opens with a portion marking (`(SBU) Poloff delivered…`, 08KUALALUMPUR317).
+fn is_prose(line: &str) -> bool {
+    let t = trim(line);
+    t.len() > 160
+        || PORTION
+            .captures(t)
+            .is_some_and(|p| p[1].len() > 1 && MARKING.is_match(trim(&p[1])))
+}
+
 fn is_ref_bullet(t: &str) -> bool {
     let b = t.as_bytes();
     (b.len() > 2 && b[0].is_ascii_uppercase() && (b[1] == b'.' || b[1] == b')') && b[2] == b' ')
@@ -320,15 +371,52 @@ fn is_ref_bullet(t: &str) -> bool {
 /// repeats dropped.
 fn split_tags(text: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
+    // `OVIP (STEINBERG, JAMES B.)` (09SINGAPORE529): a person's name in parentheses is one tag.
+    let mut rest = text.to_string();
+    while let (Some(open), Some(close)) = (rest.find('('), rest.find(')')) {
+        if close < open {
+            break;
+        }
+        let name = collapse_ws(rest[open + 1..close].trim_end_matches(['.', ' ']));
+        if name.contains(',') || name.contains(' ') {
+            let name = name.to_uppercase();
+            if !out.contains(&name) {
+                out.push(name);
+            }
+        }
+        rest.replace_range(open..=close, " ");
+    }
+    let text = rest.as_str();
+    let mut codes: Vec<String> = Vec::new();
     for raw in text.split(|c: char| c == ',' || c == ';' || is_ws(c)) {
         let code = raw
             .trim_matches(|c: char| "().;:".contains(c))
             .to_uppercase();
-        if !code.is_empty() && !out.contains(&code) {
-            out.push(code);
+        if !code.is_empty() && !codes.contains(&code) && !out.contains(&code) {
+            codes.push(code);
         }
     }
-    out
+    // Codes keep their order; a person tag follows the code it qualified (`OVIP`).
+    let mut ordered = Vec::with_capacity(codes.len() + out.len());
+    let persons = out;
+    for code in codes {
+        ordered.push(code.clone());
+        if code == "OVIP" || code == "CVIS" || code == "KPAO" {
+            ordered.extend(
+                persons
+                    .iter()
+                    .filter(|p| !ordered.contains(p))
+                    .cloned()
+                    .collect::<Vec<_>>(),
+            );
+        }
+    }
+    for p in persons {
+        if !ordered.contains(&p) {
+            ordered.push(p);
+        }
+    }
+    ordered
 }
 
 /// Subject text: white space collapsed, a leading portion marking such as `(C)` removed.
@@ -344,10 +432,22 @@ fn subject_text(text: &str) -> Option<String> {
 
 /// `Classified By: Ambassador J. Thomas Schieffer. Reasons 1.4 (B) (D)` → person and reasons.
 fn classified_by(text: &str, b: &mut Body) {
-    let Some(c) = CLASSIFIED_BY.captures(text) else {
-        return;
+    let (derived, rest) = match CLASSIFIED_BY.captures(text) {
+        Some(c) => (
+            false,
+            c.get(1).map_or("", |m| m.as_str()).trim().to_string(),
+        ),
+        None => match DERIVED_FROM.captures(text) {
+            Some(c) => (true, c[0].trim().to_string()),
+            None => return,
+        },
     };
-    let rest = c[1].trim();
+    let rest = rest.as_str();
+    if derived {
+        // `Derived from: Multiple Sources`: the authority is the derivation itself.
+        b.classified_by = Some(rest.trim_end_matches('.').to_string());
+        return;
+    }
     let clean = |s: &str| {
         let s = s.trim().trim_end_matches(['.', ',', ';', ':']).trim();
         (!s.is_empty()).then(|| s.to_string())
@@ -361,6 +461,35 @@ fn classified_by(text: &str, b: &mut Body) {
     } else {
         b.classified_by = clean(rest);
     }
+}
+
+/// The E.O. line after its order number: a date after `DECL:` (or anywhere), else the raw
+/// instruction (`OADR`, `X1`, `25X1-HUMAN`, `N/A`).
+fn declassification(rest: &str, b: &mut Body) {
+    let rest = rest.trim_start_matches([':', ' ', '\t']);
+    let decl = DECL
+        .captures(rest)
+        .map_or(rest, |d| d.get(1).map_or("", |m| m.as_str()));
+    // `E.O. 12958: DECL: 10/29/2018 TAGS: …` (08OSLO585): stop at a glued TAGS.
+    let decl = decl.split("TAGS").next().unwrap_or(decl);
+    b.declassify_on = parse_date(decl);
+    if b.declassify_on.is_some() {
+        return;
+    }
+    let raw = collapse_ws(decl.trim_matches(|c: char| c == ':' || c == '.' || is_ws(c)));
+    if raw.is_empty() {
+        return;
+    }
+    if !raw.eq_ignore_ascii_case("N/A")
+        && raw.chars().any(|c| c.is_ascii_digit())
+        && raw.contains('/')
+    {
+        b.warnings.push(Warning::new(
+            "declassify_on",
+            format!("declassification {raw:?} is not a valid date"),
+        ));
+    }
+    b.declassify_raw = Some(raw);
 }
 
 /// Dates after `DECL:`: `MM/DD/YYYY`, `M/D/YY`, `YYYY/MM/DD`, `YYYY-MM-DD`, `DD MON YYYY`.
@@ -465,14 +594,19 @@ fn signature(lines: &mut Vec<&str>, b: &mut Body) -> Option<String> {
             break;
         }
     }
+    // `MURRAY .`, `LA LIME` and a lone `.` line after the name: stray full stops.
+    while lines.last().is_some_and(|l| trim(l) == ".") {
+        lines.pop();
+    }
     let last = trim(lines.last()?);
+    let last = last.strip_suffix(" .").unwrap_or(last).trim_end();
+    // `DANILOVICH 2005-05-06`, `SOBEL 2008-01-08`: a date after the name.
+    let last = last
+        .trim_end_matches(|c: char| c.is_ascii_digit() || c == '-' || c == '/')
+        .trim_end();
     let candidate = last
         .strip_prefix("MINIMIZE CONSIDERED")
         .map_or(last, |s| s.trim());
-    // `SOBEL 2008-01-08` (08BRASILIA43): a date after the name.
-    let candidate = candidate
-        .trim_end_matches(|c: char| c.is_ascii_digit() || c == '-' || c == '/')
-        .trim();
     if SIGNER_LINE.is_match(candidate) && candidate.len() <= 40 {
         let words: Vec<&str> = candidate.split_whitespace().collect();
         let is_name = !words.is_empty()
@@ -489,10 +623,16 @@ fn signature(lines: &mut Vec<&str>, b: &mut Body) -> Option<String> {
     }
     if let Some(c) = GLUED_SIGNER.captures(last) {
         let name = &c[2];
-        if !NOT_NAMES.contains(&name.to_uppercase().as_str()) {
+        let before = c[1].trim_end();
+        // After a lower-case word only an all-caps name is a signature (`… Portal:Unit
+        // ed_Kingdom TUTTLE`), except the London website plug's `…index. cfm Tuttle`.
+        let after_word = before.ends_with(|ch: char| ch.is_lowercase());
+        let plausible =
+            !after_word || before.ends_with("cfm") || name.chars().all(|ch| !ch.is_lowercase());
+        if plausible && !NOT_NAMES.contains(&name.to_uppercase().as_str()) {
             b.signer = Some(name.to_string());
             // The caller reads the last line as this text; the line stays in place.
-            return Some(c[1].to_string());
+            return Some(before.to_string());
         }
     }
     None
@@ -803,6 +943,18 @@ mod tests {
         assert_eq!(
             split_tags("PREL, EPET,EAID; pgov, PREL"),
             ["PREL", "EPET", "EAID", "PGOV"]
+        );
+        assert_eq!(
+            split_tags("OVIP (STEINBERG, JAMES B.), PREL, MNUC, ECON, SN, CH,"),
+            [
+                "OVIP",
+                "STEINBERG, JAMES B",
+                "PREL",
+                "MNUC",
+                "ECON",
+                "SN",
+                "CH"
+            ]
         );
     }
 

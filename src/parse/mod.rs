@@ -7,10 +7,12 @@
 
 pub mod body;
 pub mod header;
+pub mod posts;
+pub mod references;
 mod tags;
 pub mod text;
 
-use crate::model::{Cable, Format, Source, Tag};
+use crate::model::{Cable, Format, Source, Tag, Warning};
 use regex::Regex;
 use sha2::{Digest, Sha256};
 use std::sync::LazyLock;
@@ -65,8 +67,13 @@ pub fn parse(source: Source) -> Result<Cable, ParseError> {
     let b = body::parse(&body_text);
     let mut warnings = source.warnings;
     warnings.extend(b.warnings);
+    if h.kind != "none" && h.kind != "partial-extract" && h.sender.is_none() {
+        warnings.push(Warning::new("header", "routing header without an FM line"));
+    }
     let published_id = source.reference_id.map(|s| s.trim().to_string());
     let reference_id = published_id
+        .as_deref()
+        .map(canonical_id)
         .or_else(|| id_from_banner(b.banner.as_deref(), h.sent_at.as_deref()))
         .ok_or(ParseError::NoReferenceId)?;
     let created_at = source.created_at.or_else(|| h.sent_at.clone());
@@ -105,11 +112,23 @@ pub fn parse(source: Source) -> Result<Cable, ParseError> {
         .into_iter()
         .map(|code| Tag {
             kind: tags::kind(&code).to_string(),
+            description: tags::description(&code).map(str::to_string),
             code,
         })
         .collect();
+    let citing_year = created_at
+        .as_deref()
+        .and_then(|c| c.get(..4))
+        .and_then(|y| y.parse().ok())
+        .or_else(|| Some(2000 + reference_id.get(..2)?.parse::<u32>().ok()?));
+    let references = b
+        .references
+        .as_deref()
+        .map(|t| references::parse(t, citing_year))
+        .unwrap_or_default();
     Ok(Cable {
         reference_id,
+        published_id,
         created_at,
         released_at: source.released_at,
         classification,
@@ -125,6 +144,7 @@ pub fn parse(source: Source) -> Result<Cable, ParseError> {
         banner: b.banner,
         section_count: b.section_count,
         declassify_on: b.declassify_on,
+        declassify_raw: b.declassify_raw,
         classified_by: b.classified_by,
         classification_reasons: b.classification_reasons,
         signer: b.signer,
@@ -139,8 +159,22 @@ pub fn parse(source: Source) -> Result<Cable, ParseError> {
         tags,
         paragraphs: b.paragraphs,
         markings: b.markings,
+        references,
         warnings,
     })
+}
+
+static SECTION_IN_ID: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(\d{2})SECTION\d+OF\d+([A-Z].*)$").unwrap());
+
+/// Malformed published ids → canonical: `09SECTION01OF03SANJOSE525` → `09SANJOSE525`
+/// (the SECTION line of the banner was read into the id).
+pub fn canonical_id(published: &str) -> String {
+    let upper = published.trim().to_uppercase();
+    match SECTION_IN_ID.captures(&upper) {
+        Some(c) => format!("{}{}", &c[1], &c[2]),
+        None => upper,
+    }
 }
 
 static BANNER_POST: LazyLock<Regex> =
@@ -200,6 +234,8 @@ mod tests {
         assert!(is_reference_id("08TOKYO3205"));
         assert!(is_reference_id("09SECTION01OF03SANJOSE525"));
         assert!(!is_reference_id("notes"));
+        assert_eq!(canonical_id("09SECTION01OF03SANJOSE525"), "09SANJOSE525");
+        assert_eq!(canonical_id("08TOKYO3205"), "08TOKYO3205");
         assert_eq!(
             id_from_banner(
                 Some("C O N F I D E N T I A L SECTION 01 OF 02 TOKYO 003205"),

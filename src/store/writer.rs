@@ -117,9 +117,9 @@ impl Writer {
                     title, subject, header_kind, transmission_id, precedence, date_time_group, sent_at,
                     sender, banner, section_count, declassify_on, classified_by,
                     classification_reasons, signer, summary, header, body, source_path,
-                    source_format, source_row, content_sha256, ingest_run_id)
+                    source_format, source_row, content_sha256, ingest_run_id, published_id, declassify_raw)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-                    ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28)",
+                    ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30)",
             )?
             .execute(params![
                 id,
@@ -150,6 +150,8 @@ impl Writer {
                 c.source_row.map(|r| r as i64),
                 c.content_sha256,
                 self.run_id,
+                c.published_id,
+                c.declassify_raw,
             ])?;
         let cable_id = self.conn.last_insert_rowid();
         {
@@ -170,7 +172,7 @@ impl Writer {
             }
         }
         for (i, t) in c.tags.iter().enumerate() {
-            let tag_id = self.tag_id(&t.code, &t.kind)?;
+            let tag_id = self.tag_id(&t.code, &t.kind, t.description.as_deref())?;
             self.conn
                 .prepare_cached(
                     "INSERT INTO cable_tags (cable_id, tag_id, position) VALUES (?1, ?2, ?3)",
@@ -202,25 +204,46 @@ impl Writer {
             }
         }
         {
-            let mut st = self
-                .conn
-                .prepare_cached("INSERT INTO parse_warnings (cable_id, warning) VALUES (?1, ?2)")?;
+            let mut st = self.conn.prepare_cached(
+                "INSERT INTO parse_warnings (cable_id, field, message) VALUES (?1, ?2, ?3)",
+            )?;
             for w in &c.warnings {
-                st.execute(params![cable_id, w])?;
+                st.execute(params![cable_id, w.field, w.message])?;
+            }
+        }
+        {
+            let mut st = self.conn.prepare_cached(
+                "INSERT INTO cable_references (cable_id, position, bullet, text, kind, target_reference_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?;
+            for r in &c.references {
+                st.execute(params![
+                    cable_id,
+                    r.position,
+                    r.bullet,
+                    r.text,
+                    r.kind,
+                    r.target_reference_id
+                ])?;
             }
         }
         Ok(())
     }
 
-    fn tag_id(&mut self, code: &str, kind: &str) -> Result<i64, StoreError> {
+    fn tag_id(
+        &mut self,
+        code: &str,
+        kind: &str,
+        description: Option<&str>,
+    ) -> Result<i64, StoreError> {
         if let Some(&id) = self.tag_ids.get(code) {
             return Ok(id);
         }
         self.conn
             .prepare_cached(
-                "INSERT INTO tags (code, kind) VALUES (?1, ?2) ON CONFLICT(code) DO NOTHING",
+                "INSERT INTO tags (code, kind, description) VALUES (?1, ?2, ?3) ON CONFLICT(code) DO NOTHING",
             )?
-            .execute(params![code, kind])?;
+            .execute(params![code, kind, description])?;
         let id: i64 = self
             .conn
             .prepare_cached("SELECT id FROM tags WHERE code = ?1")?
