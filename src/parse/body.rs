@@ -2,7 +2,10 @@
 //! REF and Classified By (the opening), then paragraphs with numbers, portion markings and
 //! headings, the summary and the signature.
 
-use super::text::{banner_classification, collapse_ws, is_blank, is_ws, strip_page_line, trim};
+use super::text::{
+    banner_classification, collapse_ws, is_blank, is_ws, remove_inline_page_marks, strip_page_line,
+    trim,
+};
 use crate::model::{Marking, Paragraph, Warning};
 use regex::Regex;
 use std::sync::LazyLock;
@@ -24,7 +27,7 @@ re!(
     REF,
     r"^(?:(?:REFS?|REFERENCES?|REFTELS?)\b\s*:?|(?:Refs?|References?|Reftels?)\s*:)\s*(.*)$"
 );
-re!(CLASSIFIED_BY, r"(?i)\bclassified\s+by\b\s*:?\s*(.*)$");
+re!(CLASSIFIED_BY, r"(?is)\bclassified\s+by\b\s*:?\s*(.*)$");
 re!(
     DERIVED_FROM,
     r"(?i)^(?:\(U\)\s*)?derived\s+from\b\s*:?\s*(.*)$"
@@ -38,7 +41,8 @@ re!(
     SECTION_NUMBER,
     r"^(.*?)[\s.,;:]*\b(1\s?[.:/]\s?[45]\s*\(?[a-hA-H].*)$"
 );
-re!(DECL, r"(?i)\bDECL\w*\s*:?\s*(.*)$");
+// `DECL:`, `decl:`, `DECLl:` (twice in the corpus), but not `DECLASSIFIED JUNE 21, 2006`.
+re!(DECL, r"(?i)\bDECLl?\b\s*:?\s*(.*)$");
 re!(NUMBERED, r"^\s{0,12}(\d{1,2})([.)])([ \t\u{a0}]*)(.*)$");
 re!(PORTION, r"^\(([^()]{1,24})\)[ \t\u{a0}]*(.*)$");
 // `3. C) Berlusconi was …` (10ROME1): the opening parenthesis lost.
@@ -70,6 +74,12 @@ re!(
 re!(
     TRAILER,
     r"(?i)^(?:NNNN|BT|#|End Cable Text|SELECT \* FROM|Declassified/Released|Systematic Review|\d{4}[A-Z]+\d+ - [A-Z]|.*From DB/Inbox|Track impresi)"
+);
+// The posts' website plug after the signature: `"Visit Ankara's Classified Web Site at
+// http://www.intelink.s` / `gov.gov/wiki/Portal:Turkey"` (09ANKARA1472).
+re!(
+    WEBSITE_PLUG,
+    r#"(?i)^(?:["“]?\s*Visit\s.*Classified\s+Web\s*Site|\S*gov\.gov/\S*["”]?$)"#
 );
 
 /// Words that end prose, never a signature.
@@ -122,14 +132,15 @@ pub fn is_banner(line: &str) -> bool {
 pub fn parse(text: &str) -> Body {
     // Page-break lines are not text and do not split anything: drop them, keeping text a
     // collapsed body glued after them.
-    let lines: Vec<&str> = text
+    let kept: Vec<std::borrow::Cow<str>> = text
         .lines()
         .filter_map(|l| match strip_page_line(l) {
             Some(rest) if is_blank(rest) => None,
-            Some(rest) => Some(rest),
-            None => Some(l),
+            Some(rest) => Some(remove_inline_page_marks(rest)),
+            None => Some(remove_inline_page_marks(l)),
         })
         .collect();
+    let lines: Vec<&str> = kept.iter().map(|l| l.as_ref()).collect();
     let mut b = Body {
         section_count: 1,
         ..Body::default()
@@ -267,6 +278,12 @@ fn opening(lines: &[&str], first_numbered: Option<usize>, b: &mut Body) -> usize
                     text.push_str(trim(lines[j]));
                     j += 1;
                 }
+                // `… AS UK PRIMEREF: A. LONDON 1939 B. LONDON 1704` (08LONDON1991): the REF
+                // line glued to the subject.
+                if let Some(at) = text.find("REF:").filter(|_| b.references.is_none()) {
+                    b.references = Some(collapse_ws(&text[at + 4..]));
+                    text.truncate(at);
+                }
                 b.subject = subject_text(&text);
                 block_end = Some(j);
             }
@@ -312,7 +329,14 @@ fn opening(lines: &[&str], first_numbered: Option<usize>, b: &mut Body) -> usize
             {
                 let mut text = c[0].to_string();
                 let mut j = i + 1;
-                while j < limit && !is_blank(lines[j]) && numbered(lines[j]).is_none() {
+                // `------- SUMMARY -------` right under the line is not part of it (10LAGOS75).
+                while j < limit
+                    && !is_blank(lines[j])
+                    && numbered(lines[j]).is_none()
+                    && !RULE.is_match(lines[j])
+                    && !HEADING_BETWEEN_RULES.is_match(lines[j])
+                    && !is_prose(lines[j])
+                {
                     text.push(' ');
                     text.push_str(trim(lines[j]));
                     j += 1;
@@ -442,6 +466,11 @@ fn classified_by(text: &str, b: &mut Body) {
             None => return,
         },
     };
+    // `Classified By: Classified by Political Officer …` (05MADRID395): the label twice.
+    let rest = CLASSIFIED_BY
+        .captures(&rest)
+        .filter(|c| c.get(0).is_some_and(|m| m.start() == 0))
+        .map_or(rest.clone(), |c| c[1].to_string());
     let rest = rest.as_str();
     if derived {
         // `Derived from: Multiple Sources`: the authority is the derivation itself.
@@ -450,6 +479,13 @@ fn classified_by(text: &str, b: &mut Body) {
     }
     let clean = |s: &str| {
         let s = s.trim().trim_end_matches(['.', ',', ';', ':']).trim();
+        // `… DOWNES FOR 1.4 (D)` (06CARACAS219): the reason keyword left out.
+        let s = s
+            .strip_suffix(" FOR")
+            .or_else(|| s.strip_suffix(" for"))
+            .unwrap_or(s)
+            .trim_end_matches(['.', ',', ';', ':'])
+            .trim();
         (!s.is_empty()).then(|| s.to_string())
     };
     if let Some(r) = REASONS
@@ -588,7 +624,12 @@ fn captions(lines: &[&str], b: &mut Body) {
 fn signature(lines: &mut Vec<&str>, b: &mut Body) -> Option<String> {
     while let Some(last) = lines.last() {
         let t = trim(last);
-        if t.is_empty() || TRAILER.is_match(t) {
+        // A plug line that ends in a plain word keeps it: `…index. cfm Tuttle` (08LONDON639).
+        let ends_in_name = t
+            .rsplit(char::is_whitespace)
+            .next()
+            .is_some_and(|w| w.chars().all(|c| c.is_alphabetic()));
+        if t.is_empty() || TRAILER.is_match(t) || (WEBSITE_PLUG.is_match(t) && !ends_in_name) {
             lines.pop();
         } else {
             break;

@@ -12,11 +12,11 @@ use std::sync::LazyLock;
 
 /// `A.`, `A)`, `(A)` at an item start.
 static BULLET: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?:^|[\s;,])(\(([A-Z])\)|([A-Z])[.)])(?:\s|$)").unwrap());
+    LazyLock::new(|| Regex::new(r"(?:^|[\s;,])(\(([A-Za-z])\)|([A-Za-z])[.):])(?:\s|$)").unwrap());
 /// `[year] POST NUMBER [(yy)|yyyy]` or `08STATE12345`, on the upper-cased item.
 static CABLE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"(?:^|[^A-Z0-9/])(?:(\d{4}|\d{2})\s*)?",
+        r"(?:^|[^A-Z0-9/])(?:\(?(\d{4}|\d{2})\)?\s*)?",
         r"([A-Z][A-Z]+(?:[ .][A-Z][A-Z]+){0,3})\s*0*(\d{1,6})\b",
         r"(?:\s*\((\d{2})\)|\s+((?:19|20)\d{2})\b)?"
     ))
@@ -99,7 +99,7 @@ pub fn parse(text: &str, citing_year: Option<u32>) -> Vec<Reference> {
     let mut from = 0;
     while from < text.len() {
         let found = BULLET.captures_at(text, from).and_then(|c| {
-            let letter = c.get(2).or(c.get(3))?.as_str().chars().next()?;
+            let letter = c.get(2).or(c.get(3))?.as_str().chars().next()?.to_ascii_uppercase();
             let m = c.get(1)?;
             Some((letter, m.start(), c.get(0)?.end()))
         });
@@ -122,10 +122,13 @@ pub fn parse(text: &str, citing_year: Option<u32>) -> Vec<Reference> {
             let end = starts.get(k + 1).map_or(text.len(), |n| n.0);
             let mut item = text[text_start..end].trim();
             // `A. A) BRASILIA 236` (08BRASILIA429): the bullet written twice.
+            let lower = letter.to_ascii_lowercase();
             for twin in [
+                format!("{lower}."),
                 format!("{letter})"),
                 format!("{letter}."),
                 format!("({letter})"),
+                format!("{letter}:"),
             ] {
                 if let Some(rest) = item.strip_prefix(twin.as_str()) {
                     item = rest.trim_start();
@@ -135,9 +138,11 @@ pub fn parse(text: &str, citing_year: Option<u32>) -> Vec<Reference> {
         }
     } else {
         for part in text.split(';') {
-            let part = clean_item(part);
-            if !part.is_empty() {
-                items.push((None, part));
+            for piece in split_cable_run(part) {
+                let piece = clean_item(piece);
+                if !piece.is_empty() {
+                    items.push((None, piece));
+                }
             }
         }
     }
@@ -156,6 +161,31 @@ pub fn parse(text: &str, citing_year: Option<u32>) -> Vec<Reference> {
             }
         })
         .collect()
+}
+
+/// `RIO DE JANEIRO 353 RIO DE JANEIRO 311` (09RIODEJANEIRO440): several cables in a row with
+/// only spaces, commas or `AND` between them are several items.
+fn split_cable_run(part: &str) -> Vec<&str> {
+    // ASCII upper-casing keeps byte offsets valid for slicing `part`.
+    let upper = part.to_ascii_uppercase();
+    let mut cuts = vec![0];
+    let mut last_end = None;
+    for c in CABLE.captures_iter(&upper) {
+        let post = c.get(2).map_or("", |m| m.as_str());
+        if NOT_POSTS.contains(&post) {
+            continue;
+        }
+        let start = c.get(1).or(c.get(2)).map_or(0, |m| m.start());
+        if let Some(end) = last_end {
+            let between = upper[end..start].trim_matches(|ch: char| ch.is_whitespace() || ch == ',' || ch == '(');
+            if between.is_empty() || between == "AND" {
+                cuts.push(start);
+            }
+        }
+        last_end = Some(c.get(0).map_or(start, |m| m.end()));
+    }
+    cuts.push(part.len());
+    cuts.windows(2).map(|w| &part[w[0]..w[1]]).collect()
 }
 
 fn clean_item(s: &str) -> String {
@@ -260,6 +290,7 @@ mod tests {
             [s("08KIGALI830")]
         );
         assert_eq!(targets("BRASILIA 000440"), [s("08BRASILIA440")]);
+        assert_eq!(targets("(08) SAO PAULO 581"), [s("08SAOPAULO581")]);
     }
 
     #[test]
@@ -289,6 +320,10 @@ mod tests {
         let r = refs("A. MADRID 881 B. MADRID 919 C. H. MITCHELL/SIMS TELCON 02/16/2010");
         assert_eq!(r[2].2, "telcon");
         assert_eq!(refs("None"), []);
+        let r = refs("RIO DE JANEIRO 329; RIO DE JANEIRO 404; RIO DE JANEIRO 353 RIO DE JANEIRO 311");
+        assert_eq!(r.len(), 4);
+        assert_eq!(r[3].1, "RIO DE JANEIRO 311");
+        assert_eq!(refs("STATE 1 AND STATE 2").len(), 2);
         let r = refs("TEHRAN 4887");
         assert_eq!(
             r,

@@ -40,6 +40,20 @@ static PAGE_LINE: LazyLock<Regex> = LazyLock::new(|| {
 static OLD_PAGE_LINE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s*(?:(?:TO|INFO)\s+)?PAGE\s+\d{2}\b").unwrap());
 
+/// A page marker inside a line of a collapsed body (`… 28 BRASILIA 00000028 001.4 OF 003`,
+/// `… RIO DE JAN 00000285 002 OF 002 HEARNE`): the serial has its full 8 digits.
+static INLINE_PAGE_MARK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\s+[A-Z][A-Z .'-]{0,14}?\s+\d{8}\s+\d{3}(?:\.\d+)?\s+OF\s+\d{3}\b").unwrap()
+});
+
+/// The line without page markers glued inside it.
+pub fn remove_inline_page_marks(line: &str) -> std::borrow::Cow<'_, str> {
+    if !line.contains(" OF ") {
+        return std::borrow::Cow::Borrowed(line);
+    }
+    INLINE_PAGE_MARK.replace_all(line, "")
+}
+
 /// If `line` is a page-break line, the text glued after it (usually empty).
 pub fn strip_page_line(line: &str) -> Option<&str> {
     if let Some(m) = PAGE_LINE.find(line) {
@@ -98,6 +112,14 @@ mod tests {
             Some("")
         );
         assert_eq!(strip_page_line("the 2 OF 3 points"), None);
+        assert_eq!(
+            remove_inline_page_marks("(B) BRASILIA 1159 BRASILIA 00000028 001.4 OF 003"),
+            "(B) BRASILIA 1159"
+        );
+        assert_eq!(
+            remove_inline_page_marks("emissions. RIO DE JAN 00000285 002 OF 002 HEARNE"),
+            "emissions. HEARNE"
+        );
         assert_eq!(strip_page_line("1. (C) On 12 OF the"), None);
     }
 
