@@ -38,6 +38,16 @@ enum Command {
         #[arg(long, short)]
         quiet: bool,
     },
+    /// Print what an archive holds: rows per table, cables per format, parse warnings per field.
+    Stats {
+        /// The database file.
+        #[arg(long, default_value = "archive.db")]
+        db: PathBuf,
+        /// Print only a SHA-256 of every stored row, independent of insertion order and row
+        /// ids: equal for two archives built from the same input.
+        #[arg(long)]
+        fingerprint: bool,
+    },
     /// Print the cable(s) parsed from one file as JSON, without touching any database.
     ///
     /// One pretty-printed object for a single cable; one object per line for a cables.csv.
@@ -67,6 +77,7 @@ pub fn main() -> i32 {
             .map(|c| if c.rejected > 0 { 3 } else { 0 })
         }
         Command::Parse { file } => parse_file(&file),
+        Command::Stats { db, fingerprint } => crate::stats::run(&db, fingerprint).map(|()| 0),
     };
     match result {
         Ok(code) => code,

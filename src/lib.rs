@@ -9,4 +9,5 @@ pub mod discover;
 pub mod ingest;
 pub mod model;
 pub mod parse;
+pub mod stats;
 pub mod store;

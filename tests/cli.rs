@@ -236,7 +236,7 @@ fn exit_statuses_for_fatal_and_usage_errors() {
         bin().arg("--version").output().unwrap().status.code(),
         Some(0)
     );
-    for cmd in ["ingest", "parse"] {
+    for cmd in ["ingest", "parse", "stats"] {
         let out = bin().args([cmd, "--help"]).output().unwrap();
         assert_eq!(out.status.code(), Some(0));
         assert!(String::from_utf8_lossy(&out.stdout).contains("Usage: cable-archive"));
@@ -346,7 +346,11 @@ fn readme_documents_every_subcommand_and_the_test_command() {
     let readme =
         fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
             .unwrap();
-    for cmd in ["cable-archive ingest", "cable-archive parse"] {
+    for cmd in [
+        "cable-archive ingest",
+        "cable-archive parse",
+        "cable-archive stats",
+    ] {
         assert!(readme.contains(cmd), "README lacks {cmd}");
     }
     let ci = fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(".ci/run"))
@@ -356,4 +360,59 @@ fn readme_documents_every_subcommand_and_the_test_command() {
         readme.contains(test_cmd) && ci.contains(test_cmd),
         "README and .ci/run share `{test_cmd}`"
     );
+}
+
+#[test]
+fn stats_counts_rows_and_fingerprints_ignore_insertion_order() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = (tmp.path().join("a.db"), tmp.path().join("b.db"));
+    assert_eq!(ingest(&a, &[&examples()]).0, 0);
+    // The same files, one at a time, in another order: other row ids, same content.
+    for p in ["raw", "cables.csv", "08TOKYO3205.txt", "html"] {
+        assert_eq!(ingest(&b, &[&examples().join(p)]).0, 0);
+    }
+    let id = |db: &std::path::Path| {
+        one::<i64>(
+            db,
+            "SELECT id FROM cables WHERE reference_id = '08TOKYO3205'",
+        )
+    };
+    assert_ne!(id(&a), id(&b));
+    let fp = |db: &std::path::Path| {
+        let out = bin()
+            .args(["stats", "--fingerprint", "--db"])
+            .arg(db)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert_eq!(fp(&a), fp(&b));
+    assert_eq!(fp(&a).trim().len(), 64);
+    // A changed cable changes the fingerprint.
+    rusqlite::Connection::open(&b)
+        .unwrap()
+        .execute("UPDATE paragraphs SET text = text || '!' WHERE id = 1", [])
+        .unwrap();
+    assert_ne!(fp(&a), fp(&b));
+
+    let out = bin().args(["stats", "--db"]).arg(&a).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("  cables                      5\n"), "{text}");
+    assert!(text.contains("  cable_references            "), "{text}");
+    let out = bin()
+        .args(["stats", "--db"])
+        .arg(tmp.path().join("none.db"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn references_are_rows_with_canonical_targets() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("a.db");
+    assert_eq!(ingest(&db, &[&examples().join("raw")]).0, 0);
+    let refs: Vec<String> = query(&db, "SELECT json_array(position, bullet, text, kind, target_reference_id) FROM cable_references");
+    assert_eq!(refs, [r#"[1,null,"STATE 1234","cable","09STATE1234"]"#]);
 }

@@ -24,6 +24,7 @@ fn corpus() -> Option<PathBuf> {
 
 struct Truth {
     reference_id: String,
+    title: Option<String>,
     created: Option<String>,
     classification: Option<String>,
     origin: Option<String>,
@@ -41,6 +42,7 @@ fn truth(dir: &Path) -> Vec<Truth> {
             let s = |k: &str| v[k].as_str().map(str::to_string);
             Truth {
                 reference_id: s("reference_id").unwrap(),
+                title: s("title"),
                 created: s("created").map(|c| format!("{c}:00")),
                 classification: s("classification"),
                 origin: s("origin"),
@@ -153,13 +155,110 @@ fn load(db: &Path) -> HashMap<String, Row> {
             match table {
                 "recipients" if value.starts_with("[\"to\"") => row.to += 1,
                 "recipients" if value.starts_with("[\"info\"") => row.info += 1,
-                "tags" => row.tags.push(value),
+                // The truth file splits person tags (`STEINBERG, JAMES B`) into words; we
+                // keep them whole, so compare word by word.
+                "tags" => {
+                    for word in value
+                        .split([' ', ','])
+                        .map(|w| w.trim_matches(['(', ')', '.']))
+                    {
+                        if !word.is_empty() && !row.tags.iter().any(|t| t == word) {
+                            row.tags.push(word.to_string());
+                        }
+                    }
+                }
                 "paragraphs" if !value.starts_with("[null") => row.numbered += 1,
                 _ => {}
             }
         }
     }
     out
+}
+
+/// WikiLeaks' page title is the first subject line with its first character dropped when
+/// that was punctuation: `S) GERMANY …` for `(S) GERMANY …`, `UNHAPPY CHINA" …` for
+/// `"UNHAPPY CHINA" …`. Our subject drops the portion marking.
+fn subject_starts_with_title(subject: &str, title: &str) -> bool {
+    let norm = |s: &str| {
+        s.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_uppercase()
+    };
+    let marking = regex::Regex::new(r"^[A-Za-z/ ]{1,12}\)\s*").unwrap();
+    let title = norm(title);
+    let stripped = norm(&marking.replace(&title, ""));
+    let subject = norm(subject);
+    let tail: String = subject.chars().skip(1).collect();
+    [title.as_str(), stripped.as_str()]
+        .iter()
+        .any(|t| subject.starts_with(t) || tail.starts_with(t))
+}
+
+/// Issue 3's figures over the whole corpus (from the CSV ingest).
+fn parse_fidelity(db: &Path, truth: &[Truth]) {
+    let conn = Connection::open(db).unwrap();
+    let subjects: HashMap<String, Option<String>> = conn
+        .prepare("SELECT reference_id, subject FROM cables")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let titled: Vec<&Truth> = truth.iter().filter(|t| t.title.is_some()).collect();
+    let starts = titled
+        .iter()
+        .filter(|t| {
+            subjects[&t.reference_id]
+                .as_deref()
+                .is_some_and(|s| subject_starts_with_title(s, t.title.as_deref().unwrap()))
+        })
+        .count();
+    let n = truth.len();
+    println!(
+        "subject starts with the page title: {:.1}% ({starts}/{})",
+        share(starts, titled.len()),
+        titled.len()
+    );
+    let (signer, by, decl, subject): (i64, i64, i64, i64) = conn
+        .query_row(
+            "SELECT count(signer), count(classified_by), count(coalesce(declassify_on, declassify_raw)), count(subject) FROM cables",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .unwrap();
+    for (name, v) in [
+        ("signer", signer),
+        ("classified_by", by),
+        ("declassify_on or declassify_raw", decl),
+        ("subject", subject),
+    ] {
+        println!("non-NULL {name}: {:.1}% ({v}/{n})", share(v as usize, n));
+    }
+    let (refs, cable_refs, resolved): (i64, i64, i64) = conn
+        .query_row(
+            "SELECT count(*), count(target_reference_id),
+                    count(*) FILTER (WHERE target_reference_id IN (SELECT reference_id FROM cables))
+             FROM cable_references",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    println!("references: {refs} items, {cable_refs} cable references, {resolved} resolved to a cable in the corpus");
+    let warnings: Vec<String> = conn
+        .prepare(
+            "SELECT field || ' ' || count(*) FROM parse_warnings GROUP BY field ORDER BY field",
+        )
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    println!("warnings per field: {}", warnings.join(", "));
+    assert!(
+        share(starts, titled.len()) >= 99.5,
+        "subject/title agreement below 99.5%"
+    );
 }
 
 fn share(hits: usize, total: usize) -> f64 {
@@ -258,6 +357,8 @@ fn corpus_accuracy_against_truth() {
         share(same, n),
         differ.join(", ")
     );
+
+    parse_fidelity(&tmp.path().join("csv.db"), &truth);
 
     for name in ["html", "page-text", "csv"] {
         let p = &worst[name];

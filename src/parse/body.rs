@@ -57,7 +57,7 @@ re!(HEADING_BETWEEN_RULES, r"^\s*-{3,}\s*(\S.*?)\s*-{3,}\s*$");
 re!(HEADING_BEFORE_RULE, r"^\s*(\S.{0,78}?)\s*-{5,}\s*$");
 re!(
     SUMMARY_START,
-    r"(?i)^\s*(?:BEGIN\s+)?SUMMARY(?:\s+AND\s+[A-Z ]{3,20}?)?\s*(?:[.:]+|\s-+|--)\s*"
+    r"(?i)^\s*(?:BEGIN\s+)?SUMMARY(?:\s*(?:AND|&|/)\s*[A-Z ]{3,20}?)?\s*(?:[.:]+|\s-+|--)\s*"
 );
 re!(SUMMARY_END, r"(?i)\bEND\s+(?:OF\s+)?SUMMARY\b");
 re!(DATE_MDY, r"\b(\d{1,3})/(\d{1,2})/(\d{4}|\d{2})\b");

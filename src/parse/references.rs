@@ -99,7 +99,13 @@ pub fn parse(text: &str, citing_year: Option<u32>) -> Vec<Reference> {
     let mut from = 0;
     while from < text.len() {
         let found = BULLET.captures_at(text, from).and_then(|c| {
-            let letter = c.get(2).or(c.get(3))?.as_str().chars().next()?.to_ascii_uppercase();
+            let letter = c
+                .get(2)
+                .or(c.get(3))?
+                .as_str()
+                .chars()
+                .next()?
+                .to_ascii_uppercase();
             let m = c.get(1)?;
             Some((letter, m.start(), c.get(0)?.end()))
         });
@@ -177,7 +183,8 @@ fn split_cable_run(part: &str) -> Vec<&str> {
         }
         let start = c.get(1).or(c.get(2)).map_or(0, |m| m.start());
         if let Some(end) = last_end {
-            let between = upper[end..start].trim_matches(|ch: char| ch.is_whitespace() || ch == ',' || ch == '(');
+            let between = upper[end..start]
+                .trim_matches(|ch: char| ch.is_whitespace() || ch == ',' || ch == '(');
             if between.is_empty() || between == "AND" {
                 cuts.push(start);
             }
@@ -320,7 +327,8 @@ mod tests {
         let r = refs("A. MADRID 881 B. MADRID 919 C. H. MITCHELL/SIMS TELCON 02/16/2010");
         assert_eq!(r[2].2, "telcon");
         assert_eq!(refs("None"), []);
-        let r = refs("RIO DE JANEIRO 329; RIO DE JANEIRO 404; RIO DE JANEIRO 353 RIO DE JANEIRO 311");
+        let r =
+            refs("RIO DE JANEIRO 329; RIO DE JANEIRO 404; RIO DE JANEIRO 353 RIO DE JANEIRO 311");
         assert_eq!(r.len(), 4);
         assert_eq!(r[3].1, "RIO DE JANEIRO 311");
         assert_eq!(refs("STATE 1 AND STATE 2").len(), 2);
