@@ -32,6 +32,7 @@ re!(
     DERIVED_FROM,
     r"(?i)^(?:\(U\)\s*)?derived\s+from\b\s*:?\s*(.*)$"
 );
+re!(EO_SUFFIX, r"[;,]?\s*\bE\.?\s?O\.?\s*\d{5}\s*$");
 re!(DECLASSIFY_ON, r"(?i)^declassify\s+on\s*:?\s*(.*)$");
 re!(
     REASONS,
@@ -479,6 +480,8 @@ fn classified_by(text: &str, b: &mut Body) {
     }
     let clean = |s: &str| {
         let s = s.trim().trim_end_matches(['.', ',', ';', ':']).trim();
+        // `CDA Robert Deutsch; E.O. 12958, reasons …` (05ANKARA1730): the order cited inline.
+        let s = EO_SUFFIX.find(s).map_or(s, |m| &s[..m.start()]);
         // `… DOWNES FOR 1.4 (D)` (06CARACAS219): the reason keyword left out.
         let s = s
             .strip_suffix(" FOR")
@@ -1021,5 +1024,100 @@ mod tests {
         let mut lines = vec!["x", "CLINTON UNQUOTE CLINTON"];
         signature(&mut lines, &mut b);
         assert_eq!(b.signer.as_deref(), Some("CLINTON"));
+    }
+}
+
+#[cfg(test)]
+mod opening_tests {
+    use super::*;
+
+    fn body(text: &str) -> Body {
+        parse(text)
+    }
+
+    #[test]
+    fn subject_spellings_and_continuations() {
+        for (text, want) in [
+            // seed: two lines joined by one space
+            ("SUBJECT: RUSSIA FM CRITCIZES JAPAN'S ROLE IN G8 REGARDING\nGEORGIA\n\n1. (C) x", "RUSSIA FM CRITCIZES JAPAN'S ROLE IN G8 REGARDING GEORGIA"),
+            // 90CAPETOWN97
+            ("SUBJ: ANC PRESSES SAG\n\n1. x", "ANC PRESSES SAG"),
+            // no colon
+            ("SUBJECT CONTINUING TERRORIST VIOLENCE\n\nREF: TEHRAN 4887\n", "CONTINUING TERRORIST VIOLENCE"),
+            // 09STATE11937: lower case label, portion marking removed, REF ends it
+            ("Subject: (U) Secretary Clinton's February 5, 2009\nexpanded meeting\nREF: STATE 1\n", "Secretary Clinton's February 5, 2009 expanded meeting"),
+            // ends at Classified By and at paragraph 1
+            ("SUBJECT: (S/NF) A B\nClassified By: X for reasons 1.4 (b)\n", "A B"),
+            ("SUBJECT: A\nB\n1. (C) text", "A B"),
+        ] {
+            assert_eq!(body(text).subject.as_deref(), Some(want), "{text}");
+        }
+        let b = body("UNCLAS X 000001\n\nTAGS: PREL\n\n1. (U) text");
+        assert_eq!(b.subject, None);
+        assert!(b.warnings.iter().any(|w| w.field == "subject"));
+    }
+
+    #[test]
+    fn declassification_instructions_that_are_not_dates() {
+        for (line, on, raw) in [
+            ("E.O. 12958: DECL: 11/20/2016", Some("2016-11-20"), None),
+            ("EO 12958 DECL: 06/03/08", Some("2008-06-03"), None),
+            ("E.o. 12958: decl: 08/13/2034", Some("2034-08-13"), None),
+            ("E.O. 12958: DECLl: 2019/07/29", Some("2019-07-29"), None),
+            ("E.O. 12958 03/24/2019", Some("2019-03-24"), None),
+            ("E.O. 12356: DECL:  OADR", None, Some("OADR")),
+            ("E.O. 12958: N/A", None, Some("N/A")),
+            ("E.O. 11652: GDS", None, Some("GDS")),
+            (
+                "E.O. 12958: DECL: TEN YEARS AFTER KOREAN UNIFICATION",
+                None,
+                Some("TEN YEARS AFTER KOREAN UNIFICATION"),
+            ),
+        ] {
+            let b = body(line);
+            assert_eq!(
+                (b.declassify_on.as_deref(), b.declassify_raw.as_deref()),
+                (on, raw),
+                "{line}"
+            );
+        }
+        let b = body("Declassify on: Source marked 25X1-human, Date of source:\n");
+        assert_eq!(
+            b.declassify_raw.as_deref(),
+            Some("Source marked 25X1-human, Date of source")
+        );
+    }
+
+    #[test]
+    fn classification_authority_spellings() {
+        for (line, by, reasons) in [
+            ("Classified By: Ambassador J. Thomas Schieffer. Reasons 1.4 (B) (D)", "Ambassador J. Thomas Schieffer", Some("1.4 (B) (D)")),
+            ("CLASSIFIED BY: A/DCM ABELARDO A. ARIAS FOR REASONS 1.4 (D)", "A/DCM ABELARDO A. ARIAS", Some("1.4 (D)")),
+            ("(U) Classified by CDA Robert Deutsch; E.O. 12958, reasons 1.4 (b) and (d).", "CDA Robert Deutsch", Some("1.4 (b) and (d)")),
+            ("Classified By: POL M/C James L. Wayman. Reasons 1.4(b/d)", "POL M/C James L. Wayman", Some("1.4(b/d)")),
+            ("Classified By: COM Carmen Martinez for Reasons 1.5 (B,D)", "COM Carmen Martinez", Some("1.5 (B,D)")),
+            ("Classified By: POLITICAL COUNSELOR ROBERT R. DOWNES FOR 1.4 (D)", "POLITICAL COUNSELOR ROBERT R. DOWNES", Some("1.4 (D)")),
+            ("Classified By: Classified by Political Officer Ricardo Zuniga; reasons 1.4 (B) and (D)", "Political Officer Ricardo Zuniga", Some("1.4 (B) and (D)")),
+            ("Classified By: Derived from Multiple Sources", "Derived from Multiple Sources", None),
+            ("Derived from: DSCG 05-1", "Derived from: DSCG 05-1", None),
+        ] {
+            let b = body(line);
+            assert_eq!(b.classified_by.as_deref(), Some(by), "{line}");
+            assert_eq!(b.classification_reasons.as_deref(), reasons, "{line}");
+        }
+    }
+
+    #[test]
+    fn summary_forms() {
+        let b = body(
+            "SUBJECT: S\n\n1. (C) Summary: One. Two.\n\n2. (C) Three. END SUMMARY.\n\n3. (C) Body.",
+        );
+        assert_eq!(b.summary.as_deref(), Some("One. Two. Three."));
+        let b = body("SUBJECT: S\n\n1. (C) SUMMARY: Only this paragraph.\n\n2. (C) Body.");
+        assert_eq!(b.summary.as_deref(), Some("Only this paragraph."));
+        let b = body("SUBJECT: S\n\n-------\nSUMMARY\n-------\n\n1. (C) Under the heading.\n\n2. (C) End summary. Body.");
+        assert_eq!(b.summary.as_deref(), Some("Under the heading."));
+        let b = body("SUBJECT: S\n\n1. (C) No summary here.");
+        assert_eq!(b.summary, None);
     }
 }

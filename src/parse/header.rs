@@ -110,7 +110,7 @@ fn recipients(lines: &[&str]) -> Vec<Recipient> {
     let mut kind: Option<&'static str> = None;
     for line in lines {
         let mut t = trim(line);
-        if t.is_empty() || t == "BT" {
+        if t.is_empty() || t == "BT" || t == "NNNN" {
             continue;
         }
         for (word, k) in [("TO", "to"), ("INFO", "info"), ("XMT", "xmt")] {
@@ -137,7 +137,8 @@ fn recipients(lines: &[&str]) -> Vec<Recipient> {
 
 /// A line starting with `/`, or holding only precedence words and a serial.
 fn is_continuation(t: &str) -> bool {
-    if t.starts_with('/') {
+    // `/OFFICE//` and a wrapped exclusion list `(EXCLUDING …)` belong to the line above.
+    if t.starts_with('/') || t.starts_with('(') || t.starts_with("EXCLUDING") {
         return true;
     }
     t.split_whitespace().all(|w| {
@@ -149,6 +150,14 @@ fn is_continuation(t: &str) -> bool {
 fn continue_recipient(prev: &mut Recipient, t: &str) {
     if t.starts_with('/') {
         prev.name.push_str(t);
+        return;
+    }
+    if t.starts_with('(') || t.starts_with("EXCLUDING") {
+        let more = recipient(&prev.kind.clone(), t);
+        prev.name.push(' ');
+        prev.name.push_str(&more.name);
+        prev.precedence = prev.precedence.take().or(more.precedence);
+        prev.mcn = prev.mcn.take().or(more.mcn);
         return;
     }
     let precedence: Vec<&str> = t
@@ -316,6 +325,28 @@ mod tests {
         assert_eq!(
             r("SECSTATE WASHDC 9461"),
             (None, "SECSTATE WASHDC".into(), None, s("9461"))
+        );
+    }
+
+    #[test]
+    fn wrapped_names_and_exclusions_continue_the_addressee() {
+        let h = parse("FM SECSTATE WASHDC\nTO ALL DIPLOMATIC AND CONSULAR POSTS COLLECTIVE\n(EXCLUDING AMEMBASSY PARIS) IMMEDIATE\nRUEKJCS/JOINT STAFF WASHDC\n//J-3/J-5//\nINFO RUEHZZ/NIACT POST NIACT IMMEDIATE 0001\nBT\nNNNN");
+        let got: Vec<_> = h
+            .recipients
+            .iter()
+            .map(|r| (r.kind.as_str(), r.name.as_str(), r.precedence.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "to",
+                    "ALL DIPLOMATIC AND CONSULAR POSTS COLLECTIVE (EXCLUDING AMEMBASSY PARIS)",
+                    Some("IMMEDIATE")
+                ),
+                ("to", "JOINT STAFF WASHDC//J-3/J-5//", None),
+                ("info", "NIACT POST", Some("NIACT IMMEDIATE")),
+            ]
         );
     }
 
