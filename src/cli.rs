@@ -37,6 +37,9 @@ enum Command {
         /// Print only the final summary line (no progress bar).
         #[arg(long, short)]
         quiet: bool,
+        /// Parser threads (default: one per core). The order of rows does not depend on it.
+        #[arg(long, short, default_value_t = 0)]
+        jobs: usize,
     },
     /// Print what an archive holds: rows per table, cables per format, parse warnings per field.
     Stats {
@@ -66,13 +69,19 @@ pub fn main() -> i32 {
         }
     };
     let result = match cli.command {
-        Command::Ingest { paths, db, quiet } => {
+        Command::Ingest {
+            paths,
+            db,
+            quiet,
+            jobs,
+        } => {
             let arguments = std::env::args().skip(1).collect::<Vec<_>>().join(" ");
             ingest::run(&ingest::Options {
                 paths,
                 db,
                 quiet,
                 arguments,
+                jobs,
             })
             .map(|c| if c.rejected > 0 { 3 } else { 0 })
         }

@@ -1,16 +1,29 @@
-//! Ingest: runs the pipeline discover → decode → parse → store for one `ingest` command,
-//! reports each rejected input as `path: reason` on stderr and in `ingest_errors`, shows
-//! progress on a terminal, and counts what happened.
+//! Ingest: runs the pipeline discover → decode → parse → store for one `ingest` command.
+//!
+//! Three stages run at once: a reader thread walks and decodes the inputs (a CSV as a stream)
+//! into chunks, a rayon pool parses each chunk on `--jobs` threads, and the calling thread
+//! writes the parsed chunks in input order, so the same input always gives the same row ids.
+//! Channels between the stages are bounded, so memory does not grow with the input. Each
+//! rejected input is printed as `path: reason` on stderr and recorded in `ingest_errors`.
 
 use crate::decode::{self, DecodeError, Decoded};
 use crate::discover::{self, Found};
-use crate::model::Source;
+use crate::model::{Cable, Source};
 use crate::parse;
 use crate::store::{self, Outcome, Writer};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rayon::prelude::*;
 use std::io::IsTerminal;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::time::Instant;
+
+/// Sources per chunk handed to the parser pool: enough to keep every core busy between
+/// channel hand-offs, small enough to bound memory (a chunk of cables is a few MB).
+const CHUNK: usize = 256;
+/// Chunks in flight between two stages.
+const IN_FLIGHT: usize = 4;
 
 #[derive(Debug, Default, Clone)]
 pub struct Counts {
@@ -26,34 +39,134 @@ pub struct Options {
     pub db: PathBuf,
     pub quiet: bool,
     pub arguments: String,
+    /// Parser threads; 0 means one per core.
+    pub jobs: usize,
 }
 
-struct Run {
-    writer: Writer,
-    counts: Counts,
-    progress: ProgressBar,
+/// An input that could not be ingested.
+struct Rejection {
+    path: String,
+    location: Option<String>,
+    reason: String,
 }
 
-impl Run {
-    fn reject(&mut self, path: &str, location: Option<&str>, reason: &str) -> anyhow::Result<()> {
-        let place = location.map_or_else(|| path.to_string(), |l| format!("{path}: {l}"));
-        self.progress.suspend(|| eprintln!("{place}: {reason}"));
-        self.writer.record_error(path, location, reason)?;
-        self.counts.rejected += 1;
-        Ok(())
-    }
+/// What the reader hands to the parsers.
+enum Item {
+    Source(Box<Source>),
+    Rejected(Rejection),
+}
 
-    fn store(&mut self, source: Source, location: Option<&str>) -> anyhow::Result<()> {
-        let path = source.source_path.clone();
-        match parse::parse(source) {
-            Ok(cable) => match self.writer.write(&cable)? {
-                Outcome::Added => self.counts.added += 1,
-                Outcome::Updated => self.counts.updated += 1,
-                Outcome::Unchanged => self.counts.unchanged += 1,
-            },
-            Err(e) => self.reject(&path, location, &e.to_string())?,
+/// What the parsers hand to the writer.
+enum Parsed {
+    Cable(Box<Cable>),
+    Rejected(Rejection),
+}
+
+fn parse_item(item: Item) -> Parsed {
+    match item {
+        Item::Rejected(r) => Parsed::Rejected(r),
+        Item::Source(source) => {
+            let path = source.source_path.clone();
+            let location = source.source_row.map(|r| format!("row {r}"));
+            match parse::parse(*source) {
+                Ok(cable) => Parsed::Cable(Box::new(cable)),
+                Err(e) => Parsed::Rejected(Rejection {
+                    path,
+                    location,
+                    reason: e.to_string(),
+                }),
+            }
         }
-        Ok(())
+    }
+}
+
+/// Progress shared by the reader (bytes, files) and the writer (cables).
+#[derive(Default)]
+struct Progress {
+    bytes: AtomicU64,
+    files: AtomicU64,
+}
+
+/// The reader stage: walk, decode and batch. Stops quietly when the parsers hang up.
+fn read(found: Vec<Found>, tx: SyncSender<Vec<Item>>, progress: &Progress) {
+    let mut chunk = Vec::with_capacity(CHUNK);
+    let mut done_bytes = 0u64;
+    let push = |chunk: &mut Vec<Item>, item: Item| -> bool {
+        chunk.push(item);
+        if chunk.len() >= CHUNK {
+            let full = std::mem::replace(chunk, Vec::with_capacity(CHUNK));
+            return tx.send(full).is_ok();
+        }
+        true
+    };
+    for f in found {
+        progress.files.fetch_add(1, Ordering::Relaxed);
+        let (path, size) = match f {
+            Found::File { path, size } => (path, size),
+            Found::Problem { path, reason } => {
+                let r = Rejection {
+                    path,
+                    location: None,
+                    reason,
+                };
+                if !push(&mut chunk, Item::Rejected(r)) {
+                    return;
+                }
+                continue;
+            }
+        };
+        let shown = path.display().to_string();
+        let rejected = |location: Option<String>, reason: String| {
+            Item::Rejected(Rejection {
+                path: shown.clone(),
+                location,
+                reason,
+            })
+        };
+        match decode::decode_file(&path) {
+            Ok(Decoded::One(source)) => {
+                if !push(&mut chunk, Item::Source(source)) {
+                    return;
+                }
+            }
+            Ok(Decoded::Csv(mut rows)) => {
+                while let Some(row) = rows.next() {
+                    let item = match row {
+                        Ok(source) => Item::Source(Box::new(source)),
+                        Err(DecodeError::Row { row, reason }) => {
+                            rejected(Some(format!("row {row}")), reason)
+                        }
+                        Err(e) => rejected(None, e.to_string()),
+                    };
+                    if !push(&mut chunk, item) {
+                        return;
+                    }
+                    progress
+                        .bytes
+                        .store(done_bytes + rows.bytes_read(), Ordering::Relaxed);
+                }
+            }
+            Err(e) => {
+                if !push(&mut chunk, rejected(None, e.to_string())) {
+                    return;
+                }
+            }
+        }
+        done_bytes += size;
+        progress.bytes.store(done_bytes, Ordering::Relaxed);
+    }
+    if !chunk.is_empty() {
+        let _ = tx.send(chunk);
+    }
+}
+
+/// The parser stage: each chunk parsed on the pool, order kept.
+fn parse_chunks(rx: Receiver<Vec<Item>>, tx: SyncSender<Vec<Parsed>>, pool: &rayon::ThreadPool) {
+    for chunk in rx {
+        let parsed: Vec<Parsed> = pool.install(|| chunk.into_par_iter().map(parse_item).collect());
+        if tx.send(parsed).is_err() {
+            return;
+        }
     }
 }
 
@@ -68,59 +181,57 @@ pub fn run(opts: &Options) -> anyhow::Result<Counts> {
             Found::Problem { .. } => 0,
         })
         .sum();
-    let progress = progress_bar(total, opts.quiet);
-    let mut run = Run {
-        writer: Writer::new(conn, &opts.arguments)?,
-        counts: Counts::default(),
-        progress,
-    };
-    let mut done_bytes = 0u64;
-    for f in found {
-        run.counts.files += 1;
-        let (path, size) = match f {
-            Found::File { path, size } => (path, size),
-            Found::Problem { path, reason } => {
-                run.reject(&path, None, &reason)?;
-                continue;
-            }
-        };
-        let shown = path.display().to_string();
-        match decode::decode_file(&path) {
-            Ok(Decoded::One(source)) => run.store(*source, None)?,
-            Ok(Decoded::Csv(mut rows)) => {
-                while let Some(row) = rows.next() {
-                    match row {
-                        Ok(source) => {
-                            let location = source.source_row.map(|r| format!("row {r}"));
-                            run.store(source, location.as_deref())?
-                        }
-                        Err(DecodeError::Row { row, reason }) => {
-                            run.reject(&shown, Some(&format!("row {row}")), &reason)?
-                        }
-                        Err(e) => run.reject(&shown, None, &e.to_string())?,
-                    }
-                    run.progress.set_position(done_bytes + rows.bytes_read());
-                    let n = run.counts.added + run.counts.updated + run.counts.unchanged;
-                    if n.is_multiple_of(256) {
-                        run.progress.set_message(format!("{n} cables"));
+    let bar = progress_bar(total, opts.quiet);
+    let mut writer = Writer::new(conn, &opts.arguments)?;
+    let mut counts = Counts::default();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(opts.jobs)
+        .thread_name(|i| format!("parse-{i}"))
+        .build()?;
+    let progress = Progress::default();
+    let result = std::thread::scope(|s| -> anyhow::Result<()> {
+        let (tx_items, rx_items) = sync_channel::<Vec<Item>>(IN_FLIGHT);
+        let (tx_parsed, rx_parsed) = sync_channel::<Vec<Parsed>>(IN_FLIGHT);
+        let progress = &progress;
+        s.spawn(move || read(found, tx_items, progress));
+        let pool = &pool;
+        s.spawn(move || parse_chunks(rx_items, tx_parsed, pool));
+        // The writer: this thread. Returning early drops `rx_parsed`, which stops the
+        // other stages at their next hand-off.
+        for chunk in rx_parsed {
+            for parsed in chunk {
+                match parsed {
+                    Parsed::Cable(cable) => match writer.write(&cable)? {
+                        Outcome::Added => counts.added += 1,
+                        Outcome::Updated => counts.updated += 1,
+                        Outcome::Unchanged => counts.unchanged += 1,
+                    },
+                    Parsed::Rejected(r) => {
+                        let place = r
+                            .location
+                            .as_ref()
+                            .map_or_else(|| r.path.clone(), |l| format!("{}: {l}", r.path));
+                        bar.suspend(|| eprintln!("{place}: {}", r.reason));
+                        writer.record_error(&r.path, r.location.as_deref(), &r.reason)?;
+                        counts.rejected += 1;
                     }
                 }
             }
-            Err(e) => run.reject(&shown, None, &e.to_string())?,
+            bar.set_position(progress.bytes.load(Ordering::Relaxed));
+            let n = counts.added + counts.updated + counts.unchanged;
+            bar.set_message(format!("{n} cables"));
         }
-        done_bytes += size;
-        run.progress.set_position(done_bytes);
-        let n = run.counts.added + run.counts.updated + run.counts.unchanged;
-        run.progress.set_message(format!("{n} cables"));
-    }
-    run.progress.finish_and_clear();
-    let counts = run.counts.clone();
+        Ok(())
+    });
+    counts.files = progress.files.load(Ordering::Relaxed);
+    bar.finish_and_clear();
+    result?;
     let status = if counts.rejected > 0 {
         "rejected-some"
     } else {
         "ok"
     };
-    run.writer.finish(&counts, status)?;
+    writer.finish(&counts, status)?;
     eprintln!(
         "{} files: {} cables added, {} updated, {} unchanged, {} rejected in {:.2}s -> {}",
         counts.files,

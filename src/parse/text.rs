@@ -56,10 +56,13 @@ pub fn remove_inline_page_marks(line: &str) -> std::borrow::Cow<'_, str> {
 
 /// If `line` is a page-break line, the text glued after it (usually empty).
 pub fn strip_page_line(line: &str) -> Option<&str> {
-    if let Some(m) = PAGE_LINE.find(line) {
-        return Some(&line[m.end()..]);
+    // Cheap tests first: this runs on every line of every cable.
+    if line.contains(" OF ") {
+        if let Some(m) = PAGE_LINE.find(line) {
+            return Some(&line[m.end()..]);
+        }
     }
-    if OLD_PAGE_LINE.is_match(line) {
+    if line.contains("PAGE") && OLD_PAGE_LINE.is_match(line) {
         return Some("");
     }
     None
