@@ -4,6 +4,8 @@
 
 ALTER TABLE cables ADD COLUMN published_id TEXT;
 ALTER TABLE cables ADD COLUMN declassify_raw TEXT;
+-- Which parser produced the rows: a re-ingest re-parses cables stored by another version.
+ALTER TABLE cables ADD COLUMN parser_version TEXT;
 ALTER TABLE tags ADD COLUMN description TEXT;
 
 CREATE TABLE cable_references (

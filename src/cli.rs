@@ -40,6 +40,9 @@ enum Command {
         /// Parser threads (default: one per core). The order of rows does not depend on it.
         #[arg(long, short, default_value_t = 0)]
         jobs: usize,
+        /// Re-parse and rewrite every cable, also those already stored unchanged.
+        #[arg(long)]
+        full: bool,
     },
     /// Print what an archive holds: rows per table, cables per format, parse warnings per field.
     Stats {
@@ -74,6 +77,7 @@ pub fn main() -> i32 {
             db,
             quiet,
             jobs,
+            full,
         } => {
             let arguments = std::env::args().skip(1).collect::<Vec<_>>().join(" ");
             ingest::run(&ingest::Options {
@@ -82,6 +86,7 @@ pub fn main() -> i32 {
                 quiet,
                 arguments,
                 jobs,
+                full,
             })
             .map(|c| if c.rejected > 0 { 3 } else { 0 })
         }

@@ -41,6 +41,8 @@ pub struct Options {
     pub arguments: String,
     /// Parser threads; 0 means one per core.
     pub jobs: usize,
+    /// Re-parse and rewrite every cable, even those stored unchanged.
+    pub full: bool,
 }
 
 /// An input that could not be ingested.
@@ -59,13 +61,26 @@ enum Item {
 /// What the parsers hand to the writer.
 enum Parsed {
     Cable(Box<Cable>),
+    /// Stored before with the same content by this parser version: not parsed again.
+    Unchanged,
     Rejected(Rejection),
 }
 
-fn parse_item(item: Item) -> Parsed {
+/// Reference id → content hash of what is already stored (empty with `--full`).
+type Known = std::collections::HashMap<String, String>;
+
+fn parse_item(item: Item, known: &Known) -> Parsed {
     match item {
         Item::Rejected(r) => Parsed::Rejected(r),
         Item::Source(source) => {
+            if !known.is_empty() {
+                let id = source.reference_id.as_deref().map(parse::canonical_id);
+                if let Some(stored) = id.and_then(|id| known.get(&id)) {
+                    if *stored == parse::content_sha256(&source) {
+                        return Parsed::Unchanged;
+                    }
+                }
+            }
             let path = source.source_path.clone();
             let location = source.source_row.map(|r| format!("row {r}"));
             match parse::parse(*source) {
@@ -161,9 +176,19 @@ fn read(found: Vec<Found>, tx: SyncSender<Vec<Item>>, progress: &Progress) {
 }
 
 /// The parser stage: each chunk parsed on the pool, order kept.
-fn parse_chunks(rx: Receiver<Vec<Item>>, tx: SyncSender<Vec<Parsed>>, pool: &rayon::ThreadPool) {
+fn parse_chunks(
+    rx: Receiver<Vec<Item>>,
+    tx: SyncSender<Vec<Parsed>>,
+    pool: &rayon::ThreadPool,
+    known: &Known,
+) {
     for chunk in rx {
-        let parsed: Vec<Parsed> = pool.install(|| chunk.into_par_iter().map(parse_item).collect());
+        let parsed: Vec<Parsed> = pool.install(|| {
+            chunk
+                .into_par_iter()
+                .map(|item| parse_item(item, known))
+                .collect()
+        });
         if tx.send(parsed).is_err() {
             return;
         }
@@ -183,6 +208,11 @@ pub fn run(opts: &Options) -> anyhow::Result<Counts> {
         .sum();
     let bar = progress_bar(total, opts.quiet);
     let mut writer = Writer::new(conn, &opts.arguments)?;
+    let known = if opts.full {
+        Known::new()
+    } else {
+        writer.known_versions()?
+    };
     let mut counts = Counts::default();
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(opts.jobs)
@@ -194,14 +224,15 @@ pub fn run(opts: &Options) -> anyhow::Result<Counts> {
         let (tx_parsed, rx_parsed) = sync_channel::<Vec<Parsed>>(IN_FLIGHT);
         let progress = &progress;
         s.spawn(move || read(found, tx_items, progress));
-        let pool = &pool;
-        s.spawn(move || parse_chunks(rx_items, tx_parsed, pool));
+        let (pool, known) = (&pool, &known);
+        s.spawn(move || parse_chunks(rx_items, tx_parsed, pool, known));
         // The writer: this thread. Returning early drops `rx_parsed`, which stops the
         // other stages at their next hand-off.
         for chunk in rx_parsed {
             for parsed in chunk {
                 match parsed {
-                    Parsed::Cable(cable) => match writer.write(&cable)? {
+                    Parsed::Unchanged => counts.unchanged += 1,
+                    Parsed::Cable(cable) => match writer.write(&cable, opts.full)? {
                         Outcome::Added => counts.added += 1,
                         Outcome::Updated => counts.updated += 1,
                         Outcome::Unchanged => counts.unchanged += 1,

@@ -91,16 +91,40 @@ impl Writer {
         self.commit_if_full()
     }
 
-    pub fn write(&mut self, cable: &Cable) -> Result<Outcome, StoreError> {
-        self.begin_if_needed()?;
-        let existing: Option<(i64, String)> = self
+    /// Reference id → content hash of every cable this parser version stored: what a run can
+    /// skip without parsing.
+    pub fn known_versions(&self) -> Result<HashMap<String, String>, StoreError> {
+        let mut st = self
             .conn
-            .prepare_cached("SELECT id, content_sha256 FROM cables WHERE reference_id = ?1")?
-            .query_row([&cable.reference_id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .prepare("SELECT reference_id, content_sha256 FROM cables WHERE parser_version = ?1")?;
+        let rows = st.query_map([crate::parse::PARSER_VERSION], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Store a cable: add it, replace the stored version when its content (or the parser)
+    /// changed or `force` is set, else leave it alone.
+    pub fn write(&mut self, cable: &Cable, force: bool) -> Result<Outcome, StoreError> {
+        self.begin_if_needed()?;
+        let existing: Option<(i64, String, Option<String>)> = self
+            .conn
+            .prepare_cached(
+                "SELECT id, content_sha256, parser_version FROM cables WHERE reference_id = ?1",
+            )?
+            .query_row([&cable.reference_id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
             .optional()?;
         let outcome = match &existing {
-            Some((_, sha)) if *sha == cable.content_sha256 => Outcome::Unchanged,
-            Some((id, _)) => {
+            Some((_, sha, version))
+                if !force
+                    && *sha == cable.content_sha256
+                    && version.as_deref() == Some(crate::parse::PARSER_VERSION) =>
+            {
+                Outcome::Unchanged
+            }
+            Some((id, _, _)) => {
                 // Deleting cascades to every child row; the new version keeps the id.
                 self.conn
                     .prepare_cached("DELETE FROM cables WHERE id = ?1")?
@@ -124,9 +148,10 @@ impl Writer {
                     title, subject, header_kind, transmission_id, precedence, date_time_group, sent_at,
                     sender, banner, section_count, declassify_on, classified_by,
                     classification_reasons, signer, summary, header, body, source_path,
-                    source_format, source_row, content_sha256, ingest_run_id, published_id, declassify_raw)
+                    source_format, source_row, content_sha256, ingest_run_id, published_id, declassify_raw,
+                    parser_version)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-                    ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30)",
+                    ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31)",
             )?
             .execute(params![
                 id,
@@ -159,6 +184,7 @@ impl Writer {
                 self.run_id,
                 c.published_id,
                 c.declassify_raw,
+                crate::parse::PARSER_VERSION,
             ])?;
         let cable_id = self.conn.last_insert_rowid();
         {

@@ -1,0 +1,78 @@
+//! Issue 4's behaviour through the binary: the same rows whatever `--jobs`, unchanged cables
+//! skipped on re-ingest, `--full` and a parser upgrade re-parsing them.
+
+mod common;
+use common::*;
+use std::path::{Path, PathBuf};
+
+/// The dev corpus CSV when present (980 cables), else the bundled examples.
+fn input() -> PathBuf {
+    let csv = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/cables.csv");
+    if csv.exists() {
+        csv
+    } else {
+        eprintln!("NOTICE: ../shared/corpus not found; using examples/ only");
+        examples()
+    }
+}
+
+fn fingerprint(db: &Path) -> String {
+    let out = bin().args(["stats", "--fingerprint", "--db"]).arg(db).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn ingest_jobs(db: &Path, jobs: &str, extra: &[&str]) -> String {
+    let out = bin()
+        .args(["ingest", "--quiet", "--jobs", jobs])
+        .args(extra)
+        .arg("--db")
+        .arg(db)
+        .arg(input())
+        .arg(examples())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stderr).unwrap()
+}
+
+#[test]
+fn one_and_two_jobs_give_identical_rows_and_ids() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = (tmp.path().join("a.db"), tmp.path().join("b.db"));
+    ingest_jobs(&a, "1", &[]);
+    ingest_jobs(&b, "2", &[]);
+    assert_eq!(fingerprint(&a), fingerprint(&b));
+    let ids = "SELECT id || ' ' || reference_id FROM cables ORDER BY id";
+    let pids = "SELECT id || ' ' || cable_id || ' ' || position FROM paragraphs ORDER BY id";
+    assert_eq!(query::<String>(&a, ids), query::<String>(&b, ids));
+    assert_eq!(query::<String>(&a, pids), query::<String>(&b, pids));
+    assert!(one::<i64>(&a, "SELECT count(*) FROM cables") >= 5);
+}
+
+#[test]
+fn reingest_skips_unchanged_and_full_or_a_new_parser_reparses() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("a.db");
+    let first = ingest_jobs(&db, "2", &[]);
+    let n: i64 = one(&db, "SELECT count(*) FROM cables");
+    assert!(first.contains(&format!("{n} cables added, 0 updated, 0 unchanged")), "{first}");
+    let before = fingerprint(&db);
+
+    let again = ingest_jobs(&db, "2", &[]);
+    assert!(again.contains(&format!("0 cables added, 0 updated, {n} unchanged")), "{again}");
+    assert_eq!(fingerprint(&db), before);
+
+    let full = ingest_jobs(&db, "2", &["--full"]);
+    assert!(full.contains(&format!("0 cables added, {n} updated, 0 unchanged")), "{full}");
+    assert_eq!(fingerprint(&db), before, "re-parsing the same input gives the same rows");
+
+    // Rows written by another parser version are re-parsed, not skipped.
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute("UPDATE cables SET parser_version = '0.0.0' WHERE reference_id = '08TOKYO3205'", [])
+        .unwrap();
+    let upgraded = ingest_jobs(&db, "2", &[]);
+    assert!(upgraded.contains(&format!("0 cables added, 1 updated, {} unchanged", n - 1)), "{upgraded}");
+    assert_eq!(fingerprint(&db), before);
+}
