@@ -17,7 +17,11 @@ fn input() -> PathBuf {
 }
 
 fn fingerprint(db: &Path) -> String {
-    let out = bin().args(["stats", "--fingerprint", "--db"]).arg(db).output().unwrap();
+    let out = bin()
+        .args(["stats", "--fingerprint", "--db"])
+        .arg(db)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0));
     String::from_utf8(out.stdout).unwrap()
 }
@@ -32,7 +36,12 @@ fn ingest_jobs(db: &Path, jobs: &str, extra: &[&str]) -> String {
         .arg(examples())
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stderr).unwrap()
 }
 
@@ -56,23 +65,42 @@ fn reingest_skips_unchanged_and_full_or_a_new_parser_reparses() {
     let db = tmp.path().join("a.db");
     let first = ingest_jobs(&db, "2", &[]);
     let n: i64 = one(&db, "SELECT count(*) FROM cables");
-    assert!(first.contains(&format!("{n} cables added, 0 updated, 0 unchanged")), "{first}");
+    assert!(
+        first.contains(&format!("{n} cables added, 0 updated, 0 unchanged")),
+        "{first}"
+    );
     let before = fingerprint(&db);
 
     let again = ingest_jobs(&db, "2", &[]);
-    assert!(again.contains(&format!("0 cables added, 0 updated, {n} unchanged")), "{again}");
+    assert!(
+        again.contains(&format!("0 cables added, 0 updated, {n} unchanged")),
+        "{again}"
+    );
     assert_eq!(fingerprint(&db), before);
 
     let full = ingest_jobs(&db, "2", &["--full"]);
-    assert!(full.contains(&format!("0 cables added, {n} updated, 0 unchanged")), "{full}");
-    assert_eq!(fingerprint(&db), before, "re-parsing the same input gives the same rows");
+    assert!(
+        full.contains(&format!("0 cables added, {n} updated, 0 unchanged")),
+        "{full}"
+    );
+    assert_eq!(
+        fingerprint(&db),
+        before,
+        "re-parsing the same input gives the same rows"
+    );
 
     // Rows written by another parser version are re-parsed, not skipped.
     rusqlite::Connection::open(&db)
         .unwrap()
-        .execute("UPDATE cables SET parser_version = '0.0.0' WHERE reference_id = '08TOKYO3205'", [])
+        .execute(
+            "UPDATE cables SET parser_version = '0.0.0' WHERE reference_id = '08TOKYO3205'",
+            [],
+        )
         .unwrap();
     let upgraded = ingest_jobs(&db, "2", &[]);
-    assert!(upgraded.contains(&format!("0 cables added, 1 updated, {} unchanged", n - 1)), "{upgraded}");
+    assert!(
+        upgraded.contains(&format!("0 cables added, 1 updated, {} unchanged", n - 1)),
+        "{upgraded}"
+    );
     assert_eq!(fingerprint(&db), before);
 }

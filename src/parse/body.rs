@@ -3,8 +3,8 @@
 //! headings, the summary and the signature.
 
 use super::text::{
-    banner_classification, collapse_ws, is_blank, is_ws, remove_inline_page_marks, strip_page_line,
-    trim,
+    banner_classification, collapse_ws, has_dashes, has_stars, is_blank, is_ws,
+    remove_inline_page_marks, strip_page_line, trim,
 };
 use crate::model::{Marking, Paragraph, Warning};
 use regex::Regex;
@@ -122,9 +122,19 @@ pub struct Body {
     pub warnings: Vec<Warning>,
 }
 
+/// Captures only after a cheap `is_match`: most opening lines match none of the element
+/// patterns, and a DFA answers "no" far faster than capture extraction does.
+fn caps<'t>(re: &Regex, t: &'t str) -> Option<regex::Captures<'t>> {
+    if re.is_match(t) {
+        re.captures(t)
+    } else {
+        None
+    }
+}
+
 /// A line of dashes (`--------------`, `-------------- --------------`).
 fn is_rule(line: &str) -> bool {
-    line.contains("---") && RULE.is_match(line)
+    has_dashes(line) && RULE.is_match(line)
 }
 
 /// A banner line names a classification in its first letters.
@@ -284,13 +294,13 @@ fn opening(lines: &[&str], first_numbered: Option<usize>, b: &mut Body) -> usize
     while i < limit {
         let t = trim(lines[i]);
         let mut block_end = None;
-        if let Some(c) = EO.captures(t) {
+        if let Some(c) = caps(&EO, t) {
             if b.declassify_on.is_none() && b.declassify_raw.is_none() {
                 declassification(c.get(1).map_or("", |m| m.as_str()), b);
             }
             block_end = Some(i + 1);
         }
-        if let Some(c) = DECLASSIFY_ON.captures(t) {
+        if let Some(c) = caps(&DECLASSIFY_ON, t) {
             if b.declassify_on.is_none() {
                 b.declassify_raw = None;
                 declassification(c.get(1).map_or("", |m| m.as_str()), b);
@@ -298,7 +308,7 @@ fn opening(lines: &[&str], first_numbered: Option<usize>, b: &mut Body) -> usize
             block_end = Some(i + 1);
         }
         if b.tags.is_empty() {
-            if let Some(c) = TAGS.captures(t) {
+            if let Some(c) = caps(&TAGS, t) {
                 let mut text = c[1].to_string();
                 let mut j = i + 1;
                 while j < limit && !is_blank(lines[j]) && !is_keyword_line(lines[j]) {
@@ -315,7 +325,7 @@ fn opening(lines: &[&str], first_numbered: Option<usize>, b: &mut Body) -> usize
             }
         }
         if b.subject.is_none() {
-            if let Some(c) = SUBJECT.captures(t) {
+            if let Some(c) = caps(&SUBJECT, t) {
                 let mut text = c[1].to_string();
                 let mut j = i + 1;
                 while j < limit && !is_blank(lines[j]) && !is_keyword_line(lines[j]) {
@@ -333,7 +343,7 @@ fn opening(lines: &[&str], first_numbered: Option<usize>, b: &mut Body) -> usize
                 block_end = Some(j);
             }
         }
-        if let Some(c) = REF.captures(t).filter(|_| b.references.is_none()) {
+        if let Some(c) = caps(&REF, t).filter(|_| b.references.is_none()) {
             let mut text = c[1].to_string();
             let mut j = i + 1;
             loop {
@@ -368,10 +378,7 @@ fn opening(lines: &[&str], first_numbered: Option<usize>, b: &mut Body) -> usize
             block_end = Some(j);
         }
         if b.classified_by.is_none() {
-            if let Some(c) = CLASSIFIED_BY
-                .captures(t)
-                .or_else(|| DERIVED_FROM.captures(t))
-            {
+            if let Some(c) = caps(&CLASSIFIED_BY, t).or_else(|| caps(&DERIVED_FROM, t)) {
                 let mut text = c[0].to_string();
                 let mut j = i + 1;
                 // `------- SUMMARY -------` right under the line is not part of it (10LAGOS75).
@@ -798,7 +805,7 @@ fn paragraphs(lines: &[&str], last_line: Option<&str>) -> Vec<Paragraph> {
             i += used;
             continue;
         }
-        if is_rule(line) || (line.contains("***") && STAR_RULE.is_match(line)) {
+        if is_rule(line) || (has_stars(line) && STAR_RULE.is_match(line)) {
             if cur.as_ref().is_some_and(|c| c.number.is_none()) {
                 out.extend(cur.take().and_then(Builder::finish));
             }
@@ -876,8 +883,7 @@ fn heading_at(lines: &[&str], i: usize, blank_before: bool) -> Option<(String, u
         return Some((collapse_ws(line), 2));
     }
     // `------------- Comment: -------------`, `INAUGURATION LIKELY JANUARY 1 -----` (collapsed)
-    if let Some(c) = line
-        .contains("---")
+    if let Some(c) = has_dashes(line)
         .then(|| {
             HEADING_BETWEEN_RULES
                 .captures(line)

@@ -11,15 +11,6 @@ static DTG: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\s*([ZOPR])(?:\s+([ZOPR]))?\s+(\d{2})(\d{2})(\d{2})Z\s+([A-Za-z]{3})\s+(\d{2})\b")
         .unwrap()
 });
-/// `RUEHBJ/`, `ZEN/` before the addressee (but not `//OFFICE//`).
-static ROUTE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^([A-Z][A-Z0-9]{2,7})/([^/].*)$").unwrap());
-/// Trailing serial: `8958`, `012`, `2276-2279`.
-static SERIAL: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(.*?)\s+(\d{1,5}(?:-\d{1,5})?)$").unwrap());
-static PRECEDENCE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(.*?)\s*\b(NIACT IMMEDIATE|IMMEDIATE|PRIORITY|PIORITY|ROUTINE|FLASH)$").unwrap()
-});
 
 #[derive(Debug, Default)]
 pub struct Header {
@@ -176,38 +167,73 @@ fn continue_recipient(prev: &mut Recipient, t: &str) {
 }
 
 /// `[RI/]NAME[//OFFICE//] [PRECEDENCE] [SERIAL]`.
+///
+/// Hand-written (it runs on every addressee line), same grammar as the patterns it replaced:
+/// a route of 3–8 capitals and digits before one `/`, a trailing serial of 1–5 digits or a
+/// range, and a trailing precedence word.
 fn recipient(kind: &str, line: &str) -> Recipient {
-    let mut rest = line.to_string();
+    let mut rest = line;
     let mut route = None;
-    if let Some(c) = ROUTE.captures(line) {
-        route = Some(c[1].to_string());
-        rest = c[2].to_string();
+    if let Some(slash) = line.find('/') {
+        let ri = &line[..slash];
+        let ok = (3..=8).contains(&ri.len())
+            && ri.as_bytes()[0].is_ascii_uppercase()
+            && ri
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+            && !line[slash + 1..].starts_with('/');
+        if ok {
+            route = Some(ri.to_string());
+            rest = &line[slash + 1..];
+        }
     }
     let mut mcn = None;
-    if let Some(c) = SERIAL.captures(&rest) {
-        mcn = Some(c[2].to_string());
-        rest = c[1].to_string();
+    if let Some((head, last)) = rest.trim_end().rsplit_once(char::is_whitespace) {
+        if is_serial(last) {
+            mcn = Some(last.to_string());
+            rest = head;
+        }
     }
     let mut precedence = None;
-    if let Some(c) = PRECEDENCE.captures(&rest) {
-        // `PIORITY` is a typist's `PRIORITY` (09BAKU179).
-        precedence = Some(match &c[2] {
-            "PIORITY" => "PRIORITY".to_string(),
-            p => p.to_string(),
-        });
-        rest = c[1].to_string();
+    let trimmed = rest.trim_end();
+    for word in [
+        "NIACT IMMEDIATE",
+        "IMMEDIATE",
+        "PRIORITY",
+        "PIORITY",
+        "ROUTINE",
+        "FLASH",
+    ] {
+        if let Some(head) = trimmed.strip_suffix(word) {
+            if head.is_empty() || head.ends_with(char::is_whitespace) {
+                // `PIORITY` is a typist's `PRIORITY` (09BAKU179).
+                precedence = Some(if word == "PIORITY" { "PRIORITY" } else { word }.to_string());
+                rest = head;
+                break;
+            }
+        }
     }
-    if rest.is_empty() {
-        // A bare `SECSTATE WASHDC 475`-like line where everything looked like a serial.
-        rest = line.to_string();
+    let mut name = trim(rest);
+    if name.is_empty() {
+        // A line that is only a serial or a precedence word keeps its text as the name.
+        name = trim(line);
         mcn = None;
     }
     Recipient {
         kind: kind.to_string(),
         route,
-        name: trim(&rest).to_string(),
+        name: name.to_string(),
         precedence,
         mcn,
+    }
+}
+
+/// `8958`, `012`, `2276-2279`.
+fn is_serial(word: &str) -> bool {
+    let digits = |s: &str| (1..=5).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit());
+    match word.split_once('-') {
+        Some((a, b)) => digits(a) && digits(b),
+        None => digits(word),
     }
 }
 

@@ -1,8 +1,29 @@
 //! Line-level helpers shared by the telegram grammar: white space (NBSP included), page-break
 //! lines, and classification words written spaced out or damaged.
 
+use memchr::memmem::Finder;
 use regex::Regex;
 use std::sync::LazyLock;
+
+static OF: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(" OF "));
+static PAGE: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("PAGE"));
+static DASHES: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("---"));
+static STARS: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("***"));
+
+/// `line` contains `---` (a rule or a heading between rules). `str::contains` builds a
+/// searcher per call; these prebuilt finders matter on a path that sees every line.
+pub fn has_dashes(line: &str) -> bool {
+    DASHES.find(line.as_bytes()).is_some()
+}
+
+/// `line` contains `***`.
+pub fn has_stars(line: &str) -> bool {
+    STARS.find(line.as_bytes()).is_some()
+}
+
+fn has_of(line: &str) -> bool {
+    OF.find(line.as_bytes()).is_some()
+}
 
 /// NBSP counts as white space when parsing; the stored text keeps it.
 pub fn is_ws(c: char) -> bool {
@@ -48,7 +69,7 @@ static INLINE_PAGE_MARK: LazyLock<Regex> = LazyLock::new(|| {
 
 /// The line without page markers glued inside it.
 pub fn remove_inline_page_marks(line: &str) -> std::borrow::Cow<'_, str> {
-    if !line.contains(" OF ") {
+    if !has_of(line) {
         return std::borrow::Cow::Borrowed(line);
     }
     INLINE_PAGE_MARK.replace_all(line, "")
@@ -57,12 +78,12 @@ pub fn remove_inline_page_marks(line: &str) -> std::borrow::Cow<'_, str> {
 /// If `line` is a page-break line, the text glued after it (usually empty).
 pub fn strip_page_line(line: &str) -> Option<&str> {
     // Cheap tests first: this runs on every line of every cable.
-    if line.contains(" OF ") {
+    if has_of(line) {
         if let Some(m) = PAGE_LINE.find(line) {
             return Some(&line[m.end()..]);
         }
     }
-    if line.contains("PAGE") && OLD_PAGE_LINE.is_match(line) {
+    if PAGE.find(line.as_bytes()).is_some() && OLD_PAGE_LINE.is_match(line) {
         return Some("");
     }
     None
