@@ -16,7 +16,8 @@ use rayon::prelude::*;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::sync::mpsc::{sync_channel, Receiver, RecvTimeoutError, SyncSender};
+use std::time::Duration;
 use std::time::Instant;
 
 /// Sources per chunk handed to the parser pool: enough to keep every core busy between
@@ -24,6 +25,8 @@ use std::time::Instant;
 const CHUNK: usize = 256;
 /// Chunks in flight between two stages.
 const IN_FLIGHT: usize = 4;
+/// How often the checkpointer copies the WAL back into the database file.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(200);
 
 #[derive(Debug, Default, Clone)]
 pub struct Counts {
@@ -219,11 +222,25 @@ pub fn run(opts: &Options) -> anyhow::Result<Counts> {
         .thread_name(|i| format!("parse-{i}"))
         .build()?;
     let progress = Progress::default();
+    let checkpointer = store::Checkpointer::open(&opts.db)?;
     let result = std::thread::scope(|s| -> anyhow::Result<()> {
+        // The checkpointer runs until `_stop` is dropped, however this scope ends.
+        let (_stop, stopped) = std::sync::mpsc::channel::<()>();
+        std::thread::Builder::new()
+            .name("checkpoint".into())
+            .spawn_scoped(s, move || {
+                while let Err(RecvTimeoutError::Timeout) = stopped.recv_timeout(CHECKPOINT_EVERY) {
+                    // A checkpoint that fails (busy) is simply tried again; the final,
+                    // truncating one in `Writer::finish` is checked.
+                    let _ = checkpointer.checkpoint();
+                }
+            })?;
         let (tx_items, rx_items) = sync_channel::<Vec<Item>>(IN_FLIGHT);
         let (tx_parsed, rx_parsed) = sync_channel::<Vec<Parsed>>(IN_FLIGHT);
         let progress = &progress;
-        s.spawn(move || read(found, tx_items, progress));
+        std::thread::Builder::new()
+            .name("read".into())
+            .spawn_scoped(s, move || read(found, tx_items, progress))?;
         let (pool, known) = (&pool, &known);
         s.spawn(move || parse_chunks(rx_items, tx_parsed, pool, known));
         // The writer: this thread. Returning early drops `rx_parsed`, which stops the

@@ -35,6 +35,32 @@ pub enum StoreError {
     Sql(#[from] rusqlite::Error),
 }
 
+/// A second connection that checkpoints the WAL while the writer appends to it. A PASSIVE
+/// checkpoint never blocks the writer; once it has copied every frame, the writer's next
+/// transaction starts the WAL over, so the WAL stays small without the writer doing the copy.
+pub struct Checkpointer {
+    conn: Connection,
+}
+
+impl Checkpointer {
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        let conn = Connection::open(path).map_err(|source| StoreError::Open {
+            path: path.display().to_string(),
+            source,
+        })?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.execute_batch("PRAGMA synchronous = NORMAL;")?;
+        Ok(Checkpointer { conn })
+    }
+
+    /// Copy committed WAL frames into the database file; never waits for the writer.
+    pub fn checkpoint(&self) -> Result<(), StoreError> {
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
+        Ok(())
+    }
+}
+
 /// Open (creating if needed) and migrate the database at `path` for writing.
 pub fn open(path: &Path) -> Result<Connection, StoreError> {
     let shown = path.display().to_string();

@@ -16,13 +16,19 @@ pub enum Outcome {
 
 /// Cables per transaction: large enough to amortise commits, small enough that an
 /// interrupted run loses little.
-const BATCH: usize = 2000;
+const BATCH: usize = 10000;
+/// WAL size that makes the writer wait for the checkpoint to catch up.
+const WAL_LIMIT: u64 = 512 * 1024 * 1024;
 
 pub struct Writer {
     conn: Connection,
     run_id: i64,
     in_batch: usize,
     tag_ids: HashMap<String, i64>,
+    /// The archive held no cable when the run started: a reference id not yet written in
+    /// this run cannot be stored, so the lookup before each insert is skipped.
+    fresh: bool,
+    written: std::collections::HashSet<String>,
 }
 
 impl Writer {
@@ -33,18 +39,21 @@ impl Writer {
             params![env!("CARGO_PKG_VERSION"), arguments],
         )?;
         let run_id = conn.last_insert_rowid();
+        let fresh = conn.query_row("SELECT NOT EXISTS (SELECT 1 FROM cables)", [], |r| r.get(0))?;
         // Bulk-load settings that keep every commit crash-safe: WAL with synchronous=NORMAL
-        // stays (a killed run loses at most the open batch, never the file); only the page
-        // cache grows and checkpoints happen every 256 MB of WAL instead of every 4 MB, so
-        // index pages are copied back to the file far less often.
+        // stays (a killed run loses at most the open batch, never the file). The page cache
+        // grows, and this connection never checkpoints: a `Checkpointer` thread copies the
+        // WAL back into the file beside it (see `ingest`), so the writer only appends.
         conn.execute_batch(
-            "PRAGMA cache_size = -131072; PRAGMA wal_autocheckpoint = 65536; PRAGMA temp_store = MEMORY;",
+            "PRAGMA cache_size = -131072; PRAGMA wal_autocheckpoint = 0; PRAGMA temp_store = MEMORY;",
         )?;
         Ok(Writer {
             conn,
             run_id,
             in_batch: 0,
             tag_ids: HashMap::new(),
+            fresh,
+            written: std::collections::HashSet::new(),
         })
     }
 
@@ -71,6 +80,22 @@ impl Writer {
         if self.in_batch > 0 {
             self.conn.execute_batch("COMMIT")?;
             self.in_batch = 0;
+            self.bound_wal()?;
+        }
+        Ok(())
+    }
+
+    /// Keep the WAL bounded: the checkpointer thread copies frames back while we write; when
+    /// the WAL passes `WAL_LIMIT` anyway, a RESTART checkpoint finishes the copy (most of it
+    /// already done) so the next transaction writes the WAL from its start again.
+    fn bound_wal(&mut self) -> Result<(), StoreError> {
+        let wal = self.conn.path().map(|p| format!("{p}-wal"));
+        let size = wal
+            .and_then(|w| std::fs::metadata(w).ok())
+            .map_or(0, |m| m.len());
+        if size > WAL_LIMIT {
+            self.conn
+                .query_row("PRAGMA wal_checkpoint(RESTART)", [], |_| Ok(()))?;
         }
         Ok(())
     }
@@ -107,15 +132,19 @@ impl Writer {
     /// changed or `force` is set, else leave it alone.
     pub fn write(&mut self, cable: &Cable, force: bool) -> Result<Outcome, StoreError> {
         self.begin_if_needed()?;
-        let existing: Option<(i64, String, Option<String>)> = self
-            .conn
-            .prepare_cached(
-                "SELECT id, content_sha256, parser_version FROM cables WHERE reference_id = ?1",
-            )?
-            .query_row([&cable.reference_id], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-            })
-            .optional()?;
+        let new_here = self.fresh && self.written.insert(cable.reference_id.clone());
+        let existing: Option<(i64, String, Option<String>)> = if new_here {
+            None
+        } else {
+            self.conn
+                .prepare_cached(
+                    "SELECT id, content_sha256, parser_version FROM cables WHERE reference_id = ?1",
+                )?
+                .query_row([&cable.reference_id], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                })
+                .optional()?
+        };
         let outcome = match &existing {
             Some((_, sha, version))
                 if !force
