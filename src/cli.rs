@@ -43,6 +43,9 @@ enum Command {
         /// Re-parse and rewrite every cable, also those already stored unchanged.
         #[arg(long)]
         full: bool,
+        /// Read and parse everything and report what would be rejected; store nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Print what an archive holds: rows per table, cables per format, parse warnings per field.
     Stats {
@@ -78,6 +81,7 @@ pub fn main() -> i32 {
             quiet,
             jobs,
             full,
+            dry_run,
         } => {
             let arguments = std::env::args().skip(1).collect::<Vec<_>>().join(" ");
             ingest::run(&ingest::Options {
@@ -87,6 +91,7 @@ pub fn main() -> i32 {
                 arguments,
                 jobs,
                 full,
+                dry_run,
             })
             .map(|c| if c.rejected > 0 { 3 } else { 0 })
         }

@@ -46,6 +46,8 @@ pub struct Options {
     pub jobs: usize,
     /// Re-parse and rewrite every cable, even those stored unchanged.
     pub full: bool,
+    /// Read and parse everything, report what would be rejected, store nothing.
+    pub dry_run: bool,
 }
 
 /// An input that could not be ingested.
@@ -201,7 +203,6 @@ fn parse_chunks(
 pub fn run(opts: &Options) -> anyhow::Result<Counts> {
     let started = Instant::now();
     let found = discover::discover(&opts.paths)?;
-    let conn = store::open(&opts.db)?;
     let total: u64 = found
         .iter()
         .map(|f| match f {
@@ -210,11 +211,13 @@ pub fn run(opts: &Options) -> anyhow::Result<Counts> {
         })
         .sum();
     let bar = progress_bar(total, opts.quiet);
-    let mut writer = Writer::new(conn, &opts.arguments)?;
-    let known = if opts.full {
-        Known::new()
-    } else {
-        writer.known_versions()?
+    let mut writer = match opts.dry_run {
+        true => None,
+        false => Some(Writer::new(store::open(&opts.db)?, &opts.arguments)?),
+    };
+    let known = match &writer {
+        Some(w) if !opts.full => w.known_versions()?,
+        _ => Known::new(),
     };
     let mut counts = Counts::default();
     let pool = rayon::ThreadPoolBuilder::new()
@@ -222,19 +225,26 @@ pub fn run(opts: &Options) -> anyhow::Result<Counts> {
         .thread_name(|i| format!("parse-{i}"))
         .build()?;
     let progress = Progress::default();
-    let checkpointer = store::Checkpointer::open(&opts.db)?;
+    let checkpointer = match opts.dry_run {
+        true => None,
+        false => Some(store::Checkpointer::open(&opts.db)?),
+    };
     let result = std::thread::scope(|s| -> anyhow::Result<()> {
         // The checkpointer runs until `_stop` is dropped, however this scope ends.
         let (_stop, stopped) = std::sync::mpsc::channel::<()>();
-        std::thread::Builder::new()
-            .name("checkpoint".into())
-            .spawn_scoped(s, move || {
-                while let Err(RecvTimeoutError::Timeout) = stopped.recv_timeout(CHECKPOINT_EVERY) {
-                    // A checkpoint that fails (busy) is simply tried again; the final,
-                    // truncating one in `Writer::finish` is checked.
-                    let _ = checkpointer.checkpoint();
-                }
-            })?;
+        if let Some(checkpointer) = checkpointer {
+            std::thread::Builder::new()
+                .name("checkpoint".into())
+                .spawn_scoped(s, move || {
+                    while let Err(RecvTimeoutError::Timeout) =
+                        stopped.recv_timeout(CHECKPOINT_EVERY)
+                    {
+                        // A checkpoint that fails (busy) is simply tried again; the final,
+                        // truncating one in `Writer::finish` is checked.
+                        let _ = checkpointer.checkpoint();
+                    }
+                })?;
+        }
         let (tx_items, rx_items) = sync_channel::<Vec<Item>>(IN_FLIGHT);
         let (tx_parsed, rx_parsed) = sync_channel::<Vec<Parsed>>(IN_FLIGHT);
         let progress = &progress;
@@ -249,10 +259,13 @@ pub fn run(opts: &Options) -> anyhow::Result<Counts> {
             for parsed in chunk {
                 match parsed {
                     Parsed::Unchanged => counts.unchanged += 1,
-                    Parsed::Cable(cable) => match writer.write(&cable, opts.full)? {
-                        Outcome::Added => counts.added += 1,
-                        Outcome::Updated => counts.updated += 1,
-                        Outcome::Unchanged => counts.unchanged += 1,
+                    Parsed::Cable(cable) => match writer.as_mut() {
+                        None => counts.added += 1,
+                        Some(writer) => match writer.write(&cable, opts.full)? {
+                            Outcome::Added => counts.added += 1,
+                            Outcome::Updated => counts.updated += 1,
+                            Outcome::Unchanged => counts.unchanged += 1,
+                        },
                     },
                     Parsed::Rejected(r) => {
                         let place = r
@@ -260,7 +273,9 @@ pub fn run(opts: &Options) -> anyhow::Result<Counts> {
                             .as_ref()
                             .map_or_else(|| r.path.clone(), |l| format!("{}: {l}", r.path));
                         bar.suspend(|| eprintln!("{place}: {}", r.reason));
-                        writer.record_error(&r.path, r.location.as_deref(), &r.reason)?;
+                        if let Some(writer) = writer.as_mut() {
+                            writer.record_error(&r.path, r.location.as_deref(), &r.reason)?;
+                        }
                         counts.rejected += 1;
                     }
                 }
@@ -279,7 +294,13 @@ pub fn run(opts: &Options) -> anyhow::Result<Counts> {
     } else {
         "ok"
     };
-    writer.finish(&counts, status)?;
+    if let Some(writer) = writer {
+        writer.finish(&counts, status)?;
+    }
+    let target = match opts.dry_run {
+        true => "(dry run, nothing stored)".to_string(),
+        false => opts.db.display().to_string(),
+    };
     eprintln!(
         "{} files: {} cables added, {} updated, {} unchanged, {} rejected in {:.2}s -> {}",
         counts.files,
@@ -288,7 +309,7 @@ pub fn run(opts: &Options) -> anyhow::Result<Counts> {
         counts.unchanged,
         counts.rejected,
         started.elapsed().as_secs_f64(),
-        opts.db.display()
+        target
     );
     Ok(counts)
 }

@@ -416,3 +416,23 @@ fn references_are_rows_with_canonical_targets() {
     let refs: Vec<String> = query(&db, "SELECT json_array(position, bullet, text, kind, target_reference_id) FROM cable_references");
     assert_eq!(refs, [r#"[1,null,"STATE 1234","cable","09STATE1234"]"#]);
 }
+
+#[test]
+fn dry_run_parses_and_reports_but_stores_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bad = tmp.path().join("notes.txt");
+    fs::write(&bad, "just some words\n").unwrap();
+    let out = bin()
+        .current_dir(tmp.path())
+        .args(["ingest", "--dry-run"])
+        .arg(examples())
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("notes.txt: not a cable"), "{stderr}");
+    assert!(stderr.contains("5 files: 5 cables added, 0 updated, 0 unchanged, 1 rejected"), "{stderr}");
+    assert!(stderr.contains("(dry run, nothing stored)"), "{stderr}");
+    assert!(!tmp.path().join("archive.db").exists());
+}
