@@ -46,6 +46,79 @@ enum Command {
         /// Read and parse everything and report what would be rejected; store nothing.
         #[arg(long)]
         dry_run: bool,
+        /// Do not build (and drop, if present) the full-text search index.
+        #[arg(long)]
+        no_fts: bool,
+    },
+    /// Run a canned query from sql/queries/ (read-only).
+    ///
+    /// `cable-archive query --list` shows them; parameters are given as --param NAME=VALUE and
+    /// always bound, never spliced into the SQL.
+    Query {
+        /// The query's name (see --list).
+        #[arg(required_unless_present = "list")]
+        name: Option<String>,
+        /// List the canned queries with their parameters.
+        #[arg(long)]
+        list: bool,
+        /// A parameter, NAME=VALUE (repeatable).
+        #[arg(long = "param", short = 'p', value_name = "NAME=VALUE")]
+        params: Vec<String>,
+        /// Output format (default: table on a terminal, CSV otherwise).
+        #[arg(long, value_enum)]
+        format: Option<crate::query::OutputFormat>,
+        /// The database file.
+        #[arg(long, default_value = "archive.db")]
+        db: PathBuf,
+    },
+    /// Run ad-hoc SQL against the archive, read-only.
+    Sql {
+        /// One SELECT (or other read-only) statement.
+        sql: String,
+        /// Output format (default: table on a terminal, CSV otherwise).
+        #[arg(long, value_enum)]
+        format: Option<crate::query::OutputFormat>,
+        /// The database file.
+        #[arg(long, default_value = "archive.db")]
+        db: PathBuf,
+    },
+    /// Full-text search over paragraphs: ranked cables with a snippet of their best paragraph.
+    ///
+    /// The query uses FTS5 syntax: words, "a phrase", OR, NOT, NEAR(...), prefix*.
+    Search {
+        /// Words or "a phrase".
+        query: String,
+        /// Only cables carrying this tag.
+        #[arg(long)]
+        tag: Option<String>,
+        /// Only cables created on or after this date (YYYY-MM-DD).
+        #[arg(long)]
+        from: Option<String>,
+        /// Only cables created on or before this date (YYYY-MM-DD).
+        #[arg(long)]
+        to: Option<String>,
+        /// At most this many cables.
+        #[arg(long, default_value_t = 20)]
+        limit: u32,
+        /// The database file.
+        #[arg(long, default_value = "archive.db")]
+        db: PathBuf,
+    },
+    /// Show one cable as a person reads it: metadata, recipients, tags, markings, references,
+    /// then the paragraphs.
+    Show {
+        /// Reference id, e.g. 08TOKYO3205.
+        reference_id: String,
+        /// The database file.
+        #[arg(long, default_value = "archive.db")]
+        db: PathBuf,
+    },
+    /// Print Datasette metadata (metadata.json) for the archive: descriptions, facets, label
+    /// columns, search tables and the canned queries.
+    DatasetteMetadata {
+        /// The database file (its name is the database's name in Datasette).
+        #[arg(long, default_value = "archive.db")]
+        db: PathBuf,
     },
     /// Print what an archive holds: rows per table, cables per format, parse warnings per field.
     Stats {
@@ -82,6 +155,7 @@ pub fn main() -> i32 {
             jobs,
             full,
             dry_run,
+            no_fts,
         } => {
             let arguments = std::env::args().skip(1).collect::<Vec<_>>().join(" ");
             ingest::run(&ingest::Options {
@@ -92,11 +166,61 @@ pub fn main() -> i32 {
                 jobs,
                 full,
                 dry_run,
+                fts: !no_fts,
             })
             .map(|c| if c.rejected > 0 { 3 } else { 0 })
         }
         Command::Parse { file } => parse_file(&file),
         Command::Stats { db, fingerprint } => crate::stats::run(&db, fingerprint).map(|()| 0),
+        Command::Query {
+            name,
+            list,
+            params,
+            format,
+            db,
+        } => run_query(name, list, &params, format, &db),
+        Command::Sql { sql, format, db } => (|| {
+            let conn = crate::store::open_read_only(&db)?;
+            let rows = crate::query::run(&conn, &sql, &[])?;
+            let format = format.unwrap_or_else(crate::query::OutputFormat::default_for_stdout);
+            crate::query::print(&rows, format, &mut std::io::stdout().lock())?;
+            Ok(0)
+        })(),
+        Command::Search {
+            query,
+            tag,
+            from,
+            to,
+            limit,
+            db,
+        } => (|| {
+            let conn = crate::store::open_read_only(&db)?;
+            let options = crate::search::Options {
+                query,
+                tag,
+                from,
+                to,
+                limit,
+            };
+            let n = crate::search::run(&conn, &options, &mut std::io::stdout().lock())?;
+            if n == 0 {
+                eprintln!("no cable matches {:?}", options.query);
+            }
+            Ok(0)
+        })(),
+        Command::Show { reference_id, db } => (|| {
+            let conn = crate::store::open_read_only(&db)?;
+            crate::show::run(&conn, &reference_id, &mut std::io::stdout().lock())?;
+            Ok(0)
+        })(),
+        Command::DatasetteMetadata { db } => (|| {
+            let name = db
+                .file_stem()
+                .map_or_else(|| "archive".into(), |s| s.to_string_lossy().into_owned());
+            let meta = crate::datasette::metadata(&name);
+            println!("{}", serde_json::to_string_pretty(&meta)?);
+            Ok(0)
+        })(),
     };
     match result {
         Ok(code) => code,
@@ -105,6 +229,66 @@ pub fn main() -> i32 {
             1
         }
     }
+}
+
+fn run_query(
+    name: Option<String>,
+    list: bool,
+    params: &[String],
+    format: Option<crate::query::OutputFormat>,
+    db: &std::path::Path,
+) -> anyhow::Result<i32> {
+    let canned = crate::query::canned();
+    if list {
+        let mut out = std::io::stdout().lock();
+        for q in &canned {
+            let names = sql_parameter_names(q.sql);
+            let params: Vec<String> = names.iter().map(|n| format!("--param {n}=…")).collect();
+            writeln!(out, "{}  {}", q.name, params.join(" "))?;
+            writeln!(out, "    {}: {}", q.title, q.description)?;
+        }
+        return Ok(0);
+    }
+    let name = name.unwrap_or_default();
+    let Some(q) = canned.iter().find(|q| q.name == name) else {
+        let names: Vec<&str> = canned.iter().map(|q| q.name).collect();
+        anyhow::bail!(
+            "no canned query named {name:?}; there are: {}",
+            names.join(", ")
+        );
+    };
+    let mut bound = Vec::new();
+    for p in params {
+        let Some((k, v)) = p.split_once('=') else {
+            anyhow::bail!("--param {p:?}: expected NAME=VALUE");
+        };
+        bound.push((k.trim().to_string(), v.to_string()));
+    }
+    let conn = crate::store::open_read_only(db)?;
+    let rows = crate::query::run(&conn, q.sql, &bound)
+        .map_err(|e| anyhow::anyhow!("query {name}: {e}"))?;
+    let format = format.unwrap_or_else(crate::query::OutputFormat::default_for_stdout);
+    crate::query::print(&rows, format, &mut std::io::stdout().lock())?;
+    Ok(0)
+}
+
+/// `:name` tokens of a SQL text, in order, once each (outside `--` comments).
+fn sql_parameter_names(sql: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    for line in sql.lines().filter(|l| !l.trim_start().starts_with("--")) {
+        let mut rest = line;
+        while let Some(i) = rest.find(':') {
+            let name: String = rest[i + 1..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            if !name.is_empty() && !names.contains(&name) {
+                names.push(name.clone());
+            }
+            rest = &rest[i + 1 + name.len()..];
+        }
+    }
+    names
 }
 
 fn parse_file(file: &std::path::Path) -> anyhow::Result<i32> {

@@ -48,6 +48,8 @@ pub struct Options {
     pub full: bool,
     /// Read and parse everything, report what would be rejected, store nothing.
     pub dry_run: bool,
+    /// Keep a full-text search index (built at the end of the first run).
+    pub fts: bool,
 }
 
 /// An input that could not be ingested.
@@ -213,7 +215,11 @@ pub fn run(opts: &Options) -> anyhow::Result<Counts> {
     let bar = progress_bar(total, opts.quiet);
     let mut writer = match opts.dry_run {
         true => None,
-        false => Some(Writer::new(store::open(&opts.db)?, &opts.arguments)?),
+        false => Some(Writer::new(
+            store::open(&opts.db)?,
+            &opts.arguments,
+            opts.fts,
+        )?),
     };
     let known = match &writer {
         Some(w) if !opts.full => w.known_versions()?,

@@ -4,10 +4,14 @@
 //! [`parse`] (text → [`model::Cable`]) → [`store`] (model → rows), driven by [`ingest`].
 
 pub mod cli;
+pub mod datasette;
 pub mod decode;
 pub mod discover;
 pub mod ingest;
 pub mod model;
 pub mod parse;
+pub mod query;
+pub mod search;
+pub mod show;
 pub mod stats;
 pub mod store;

@@ -2,7 +2,7 @@
 //! with `--fingerprint`, one hash of every row that does not depend on insertion order or
 //! row ids, to compare two archives built from the same input.
 
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::Connection;
 use sha2::{Digest, Sha256};
 use std::io::Write;
 use std::path::Path;
@@ -42,21 +42,8 @@ const FINGERPRINT_QUERIES: &[&str] = &[
         FROM parse_warnings w JOIN cables c ON c.id = w.cable_id",
 ];
 
-pub fn open_read_only(path: &Path) -> anyhow::Result<Connection> {
-    if !path.exists() {
-        anyhow::bail!("{}: no such database", path.display());
-    }
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .map_err(|e| anyhow::anyhow!("{}: cannot open database: {e}", path.display()))?;
-    conn.busy_timeout(std::time::Duration::from_secs(5))?;
-    Ok(conn)
-}
-
 pub fn run(db: &Path, fingerprint: bool) -> anyhow::Result<()> {
-    let conn = open_read_only(db)?;
+    let conn = crate::store::open_read_only(db)?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     if fingerprint {

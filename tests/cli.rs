@@ -236,7 +236,7 @@ fn exit_statuses_for_fatal_and_usage_errors() {
         bin().arg("--version").output().unwrap().status.code(),
         Some(0)
     );
-    for cmd in ["ingest", "parse", "stats"] {
+    for cmd in ["ingest", "parse", "stats", "query", "sql", "search", "show", "datasette-metadata"] {
         let out = bin().args([cmd, "--help"]).output().unwrap();
         assert_eq!(out.status.code(), Some(0));
         assert!(String::from_utf8_lossy(&out.stdout).contains("Usage: cable-archive"));
@@ -432,7 +432,10 @@ fn dry_run_parses_and_reports_but_stores_nothing() {
     assert_eq!(out.status.code(), Some(3));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("notes.txt: not a cable"), "{stderr}");
-    assert!(stderr.contains("5 files: 5 cables added, 0 updated, 0 unchanged, 1 rejected"), "{stderr}");
+    assert!(
+        stderr.contains("5 files: 5 cables added, 0 updated, 0 unchanged, 1 rejected"),
+        "{stderr}"
+    );
     assert!(stderr.contains("(dry run, nothing stored)"), "{stderr}");
     assert!(!tmp.path().join("archive.db").exists());
 }

@@ -14,10 +14,82 @@ mod embedded {
 }
 
 /// Views are recreated on every open, so a changed view needs no migration.
-pub const VIEWS: &[(&str, &str)] = &[(
-    "cables_by_tag",
-    include_str!("../../sql/views/cables_by_tag.sql"),
-)];
+pub const VIEWS: &[(&str, &str)] = &[
+    (
+        "cables_by_tag",
+        include_str!("../../sql/views/cables_by_tag.sql"),
+    ),
+    (
+        "cables_per_month",
+        include_str!("../../sql/views/cables_per_month.sql"),
+    ),
+    ("tag_counts", include_str!("../../sql/views/tag_counts.sql")),
+    (
+        "origin_counts",
+        include_str!("../../sql/views/origin_counts.sql"),
+    ),
+    (
+        "classification_by_year",
+        include_str!("../../sql/views/classification_by_year.sql"),
+    ),
+    (
+        "recipient_counts",
+        include_str!("../../sql/views/recipient_counts.sql"),
+    ),
+    ("citations", include_str!("../../sql/views/citations.sql")),
+    ("most_cited", include_str!("../../sql/views/most_cited.sql")),
+    (
+        "cable_overview",
+        include_str!("../../sql/views/cable_overview.sql"),
+    ),
+];
+
+/// The search index (FTS5 over paragraphs and cables) and its triggers; derived data, so it
+/// lives beside the views rather than in the migrations: `ingest --no-fts` goes without it.
+const FTS_CREATE: &str = include_str!("../../sql/fts/create.sql");
+const FTS_DROP: &str = include_str!("../../sql/fts/drop.sql");
+
+/// Does the archive have the search index?
+pub fn fts_present(conn: &Connection) -> Result<bool, StoreError> {
+    Ok(conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'paragraphs_fts')",
+        [],
+        |r| r.get(0),
+    )?)
+}
+
+/// Build the search index over everything stored and install the triggers that keep it in
+/// step, in one transaction: an interrupted build leaves no half index behind.
+pub fn build_fts(conn: &Connection) -> Result<(), StoreError> {
+    conn.execute_batch(&format!("BEGIN IMMEDIATE;\n{FTS_CREATE}\nCOMMIT;"))?;
+    Ok(())
+}
+
+pub fn drop_fts(conn: &Connection) -> Result<(), StoreError> {
+    conn.execute_batch(&format!("BEGIN IMMEDIATE;\n{FTS_DROP}\nCOMMIT;"))?;
+    Ok(())
+}
+
+/// Open an existing archive read-only: never creates, migrates or writes a file.
+pub fn open_read_only(path: &Path) -> anyhow::Result<Connection> {
+    if !path.exists() {
+        anyhow::bail!(
+            "{}: no such database (create it with `cable-archive ingest`)",
+            path.display()
+        );
+    }
+    let conn = Connection::open_with_flags(
+        path,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|e| anyhow::anyhow!("{}: cannot open database: {e}", path.display()))?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+        r.get::<_, i64>(0)
+    })
+    .map_err(|e| anyhow::anyhow!("{}: cannot open database: {e}", path.display()))?;
+    Ok(conn)
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

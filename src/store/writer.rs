@@ -29,11 +29,20 @@ pub struct Writer {
     /// this run cannot be stored, so the lookup before each insert is skipped.
     fresh: bool,
     written: std::collections::HashSet<String>,
+    /// Build the search index when the run ends (it is absent and wanted).
+    build_fts: bool,
 }
 
 impl Writer {
     /// Start a run: records it in `ingest_runs`.
-    pub fn new(conn: Connection, arguments: &str) -> Result<Self, StoreError> {
+    /// `fts`: keep a search index. Without one yet, it is built in one pass when the run
+    /// ends (faster than triggers row by row, and a killed run leaves none half built);
+    /// with one, its triggers keep it in step; `fts = false` drops it.
+    pub fn new(conn: Connection, arguments: &str, fts: bool) -> Result<Self, StoreError> {
+        let present = super::fts_present(&conn)?;
+        if present && !fts {
+            super::drop_fts(&conn)?;
+        }
         conn.execute(
             "INSERT INTO ingest_runs (started_at, version, arguments) VALUES (datetime('now'), ?1, ?2)",
             params![env!("CARGO_PKG_VERSION"), arguments],
@@ -54,6 +63,7 @@ impl Writer {
             tag_ids: HashMap::new(),
             fresh,
             written: std::collections::HashSet::new(),
+            build_fts: fts && !present,
         })
     }
 
@@ -334,6 +344,9 @@ impl Writer {
                 status
             ],
         )?;
+        if self.build_fts {
+            super::build_fts(&self.conn)?;
+        }
         // Leave the file as readers want it: statistics for the planner, the WAL folded back
         // in, the default checkpoint interval restored.
         self.conn.execute_batch(
