@@ -168,7 +168,15 @@ pub fn main() -> i32 {
                 dry_run,
                 fts: !no_fts,
             })
-            .map(|c| if c.rejected > 0 { 3 } else { 0 })
+            .map(|c| {
+                if c.interrupted {
+                    130
+                } else if c.rejected > 0 {
+                    3
+                } else {
+                    0
+                }
+            })
         }
         Command::Parse { file } => parse_file(&file),
         Command::Stats { db, fingerprint } => crate::stats::run(&db, fingerprint).map(|()| 0),
@@ -300,7 +308,7 @@ fn parse_file(file: &std::path::Path) -> anyhow::Result<i32> {
     let mut out = stdout.lock();
     let mut rejected = false;
     match decode::decode_file(file) {
-        Ok(Decoded::One(source)) => match parse::parse(*source) {
+        Ok(Decoded::One(source, _)) => match parse::parse(*source) {
             Ok(cable) => writeln!(out, "{}", serde_json::to_string_pretty(&cable)?)?,
             Err(e) => {
                 eprintln!("{shown}: {e}");

@@ -62,6 +62,11 @@ const TABLES: &[TableDoc] = &[
     ("parse_warnings", "What the parser expected in a cable but could not read.", None, &["field"], None, &[
         ("field", "subject, tags, header, banner, declassify_on, encoding…"),
     ]),
+    ("cable_versions", "Every distinct version of a cable that arrived in more than one (corrected copies, later releases, mirrors), with its header and body.", None, &["source_format"], None, &[
+        ("content_sha256", "Identity of this version"),
+        ("first_seen_run", "The ingest run that first stored it"),
+    ]),
+    ("ingest_files", "Input files as last ingested (path, size, modification time, content hash): unchanged files are skipped.", None, &[], None, &[]),
     ("ingest_runs", "One row per ingest run: times, version, counts and status.", Some("started_at"), &["status"], None, &[]),
     ("ingest_errors", "Inputs an ingest run rejected, with the file, row and reason.", None, &["run_id"], None, &[]),
 ];

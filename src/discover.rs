@@ -10,8 +10,16 @@ use walkdir::WalkDir;
 /// A file to ingest, or an entry that could not be walked.
 #[derive(Debug)]
 pub enum Found {
-    File { path: PathBuf, size: u64 },
-    Problem { path: String, reason: String },
+    File {
+        path: PathBuf,
+        size: u64,
+        /// Modification time in nanoseconds since the epoch (0 when unknown).
+        mtime_ns: i64,
+    },
+    Problem {
+        path: String,
+        reason: String,
+    },
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -37,6 +45,13 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<Found>, MissingPath> {
     Ok(out)
 }
 
+pub fn mtime_ns(meta: &std::fs::Metadata) -> i64 {
+    meta.modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos() as i64)
+}
+
 fn is_hidden(name: &std::ffi::OsStr) -> bool {
     name.to_string_lossy().starts_with('.')
 }
@@ -49,16 +64,21 @@ fn walk(root: &Path, out: &mut Vec<Found>) {
         .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
     for entry in walker {
         match entry {
-            Ok(e) if e.file_type().is_file() => out.push(Found::File {
-                size: e.metadata().map_or(0, |m| m.len()),
-                path: e.into_path(),
-            }),
+            Ok(e) if e.file_type().is_file() => {
+                let meta = e.metadata().ok();
+                out.push(Found::File {
+                    size: meta.as_ref().map_or(0, |m| m.len()),
+                    mtime_ns: meta.as_ref().map_or(0, mtime_ns),
+                    path: e.into_path(),
+                })
+            }
             Ok(e) if e.depth() == 0 && e.path_is_symlink() => {
                 // A symlink named on the command line is what the user asked for.
                 if let Ok(meta) = std::fs::metadata(e.path()) {
                     if meta.is_file() {
                         out.push(Found::File {
                             size: meta.len(),
+                            mtime_ns: mtime_ns(&meta),
                             path: e.into_path(),
                         });
                     }

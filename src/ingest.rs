@@ -5,20 +5,23 @@
 //! writes the parsed chunks in input order, so the same input always gives the same row ids.
 //! Channels between the stages are bounded, so memory does not grow with the input. Each
 //! rejected input is printed as `path: reason` on stderr and recorded in `ingest_errors`.
+//! Unchanged input files (path, size, mtime, else content hash) and unchanged cables are
+//! skipped; one ingest at a time may write an archive; Ctrl-C stops after the current batch.
 
-use crate::decode::{self, DecodeError, Decoded};
+use crate::decode::{self, CsvRow, DecodeError, Decoded};
 use crate::discover::{self, Found};
 use crate::model::{Cable, Source};
 use crate::parse;
 use crate::store::{self, Outcome, Writer};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
+use std::collections::{HashMap, HashSet};
 use std::io::IsTerminal;
-use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, RecvTimeoutError, SyncSender};
-use std::time::Duration;
-use std::time::Instant;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 /// Sources per chunk handed to the parser pool: enough to keep every core busy between
 /// channel hand-offs, small enough to bound memory (a chunk of cables is a few MB).
@@ -27,14 +30,22 @@ const CHUNK: usize = 256;
 const IN_FLIGHT: usize = 4;
 /// How often the checkpointer copies the WAL back into the database file.
 const CHECKPOINT_EVERY: Duration = Duration::from_millis(200);
+/// How long a second ingest waits for the first to finish before giving up.
+const LOCK_WAIT: Duration = Duration::from_secs(3);
 
 #[derive(Debug, Default, Clone)]
 pub struct Counts {
     pub files: u64,
+    /// Files skipped because they are unchanged since they were last ingested.
+    pub files_unchanged: u64,
     pub added: u64,
     pub updated: u64,
     pub unchanged: u64,
+    /// New versions older than the stored current one (kept in `cable_versions`).
+    pub older_versions: u64,
     pub rejected: u64,
+    /// The run was stopped by Ctrl-C after a complete batch.
+    pub interrupted: bool,
 }
 
 pub struct Options {
@@ -44,7 +55,7 @@ pub struct Options {
     pub arguments: String,
     /// Parser threads; 0 means one per core.
     pub jobs: usize,
-    /// Re-parse and rewrite every cable, even those stored unchanged.
+    /// Re-read every file and re-parse and rewrite every cable.
     pub full: bool,
     /// Read and parse everything, report what would be rejected, store nothing.
     pub dry_run: bool,
@@ -59,10 +70,21 @@ struct Rejection {
     reason: String,
 }
 
+/// A file all of whose items have been handed on: the writer records it after them.
+struct FileDone {
+    path: String,
+    size: i64,
+    mtime_ns: i64,
+    sha256: String,
+}
+
 /// What the reader hands to the parsers.
 enum Item {
     Source(Box<Source>),
+    /// A CSV record still to decode: decoding runs on the parser threads.
+    CsvRow(Box<CsvRow>),
     Rejected(Rejection),
+    File(FileDone),
 }
 
 /// What the parsers hand to the writer.
@@ -71,14 +93,34 @@ enum Parsed {
     /// Stored before with the same content by this parser version: not parsed again.
     Unchanged,
     Rejected(Rejection),
+    File(FileDone),
 }
 
 /// Reference id → content hash of what is already stored (empty with `--full`).
-type Known = std::collections::HashMap<String, String>;
+type Known = HashMap<String, String>;
+/// Path → (size, mtime, hash) of the files last ingested (empty with `--full`).
+type KnownFiles = HashMap<String, (i64, i64, String)>;
 
 fn parse_item(item: Item, known: &Known) -> Parsed {
     match item {
         Item::Rejected(r) => Parsed::Rejected(r),
+        Item::File(f) => Parsed::File(f),
+        Item::CsvRow(row) => {
+            let path = row.path().to_string();
+            match row.into_source() {
+                Ok(source) => parse_item(Item::Source(Box::new(source)), known),
+                Err(DecodeError::Row { row, reason }) => Parsed::Rejected(Rejection {
+                    path,
+                    location: Some(format!("row {row}")),
+                    reason,
+                }),
+                Err(e) => Parsed::Rejected(Rejection {
+                    path,
+                    location: None,
+                    reason: e.to_string(),
+                }),
+            }
+        }
         Item::Source(source) => {
             if !known.is_empty() {
                 let id = source.reference_id.as_deref().map(parse::canonical_id);
@@ -107,78 +149,131 @@ fn parse_item(item: Item, known: &Known) -> Parsed {
 struct Progress {
     bytes: AtomicU64,
     files: AtomicU64,
+    files_unchanged: AtomicU64,
 }
 
-/// The reader stage: walk, decode and batch. Stops quietly when the parsers hang up.
-fn read(found: Vec<Found>, tx: SyncSender<Vec<Item>>, progress: &Progress) {
-    let mut chunk = Vec::with_capacity(CHUNK);
-    let mut done_bytes = 0u64;
-    let push = |chunk: &mut Vec<Item>, item: Item| -> bool {
-        chunk.push(item);
-        if chunk.len() >= CHUNK {
-            let full = std::mem::replace(chunk, Vec::with_capacity(CHUNK));
-            return tx.send(full).is_ok();
-        }
-        true
-    };
-    for f in found {
-        progress.files.fetch_add(1, Ordering::Relaxed);
-        let (path, size) = match f {
-            Found::File { path, size } => (path, size),
-            Found::Problem { path, reason } => {
-                let r = Rejection {
-                    path,
-                    location: None,
-                    reason,
-                };
-                if !push(&mut chunk, Item::Rejected(r)) {
-                    return;
-                }
-                continue;
+/// Everything the reader stage needs.
+struct Reader<'a> {
+    tx: SyncSender<Vec<Item>>,
+    progress: &'a Progress,
+    known_files: &'a KnownFiles,
+    stop: &'a AtomicBool,
+    chunk: Vec<Item>,
+}
+
+impl Reader<'_> {
+    /// Queue an item; false when the parsers hung up or Ctrl-C asked to stop.
+    fn push(&mut self, item: Item) -> bool {
+        self.chunk.push(item);
+        if self.chunk.len() >= CHUNK {
+            let full = std::mem::replace(&mut self.chunk, Vec::with_capacity(CHUNK));
+            if self.tx.send(full).is_err() {
+                return false;
             }
-        };
+        }
+        !self.stop.load(Ordering::Relaxed)
+    }
+
+    fn reject(&mut self, path: &str, location: Option<String>, reason: String) -> bool {
+        self.push(Item::Rejected(Rejection {
+            path: path.to_string(),
+            location,
+            reason,
+        }))
+    }
+
+    /// Walk, decode and batch. Stops quietly when the parsers hang up or on Ctrl-C.
+    fn run(mut self, found: Vec<Found>) {
+        let mut done_bytes = 0u64;
+        for f in found {
+            if self.stop.load(Ordering::Relaxed) {
+                break;
+            }
+            self.progress.files.fetch_add(1, Ordering::Relaxed);
+            let (path, size, mtime_ns) = match f {
+                Found::File {
+                    path,
+                    size,
+                    mtime_ns,
+                } => (path, size, mtime_ns),
+                Found::Problem { path, reason } => {
+                    if !self.reject(&path, None, reason) {
+                        break;
+                    }
+                    continue;
+                }
+            };
+            if !self.file(&path, size, mtime_ns, done_bytes) {
+                break;
+            }
+            done_bytes += size;
+            self.progress.bytes.store(done_bytes, Ordering::Relaxed);
+        }
+        if !self.chunk.is_empty() {
+            let _ = self.tx.send(std::mem::take(&mut self.chunk));
+        }
+    }
+
+    /// One input file; false to stop the walk.
+    fn file(&mut self, path: &Path, size: u64, mtime_ns: i64, done_bytes: u64) -> bool {
         let shown = path.display().to_string();
-        let rejected = |location: Option<String>, reason: String| {
-            Item::Rejected(Rejection {
+        let done = |sha256: String| {
+            Item::File(FileDone {
                 path: shown.clone(),
-                location,
-                reason,
+                size: size as i64,
+                mtime_ns,
+                sha256,
             })
         };
-        match decode::decode_file(&path) {
-            Ok(Decoded::One(source)) => {
-                if !push(&mut chunk, Item::Source(source)) {
-                    return;
-                }
+        if let Some((known_size, known_mtime, known_sha)) = self.known_files.get(&shown) {
+            if *known_size == size as i64 && *known_mtime == mtime_ns {
+                self.progress
+                    .files_unchanged
+                    .fetch_add(1, Ordering::Relaxed);
+                return true;
+            }
+            // Touched or copied but maybe the same: compare contents before any parsing.
+            if decode::sha256_file(path).is_ok_and(|sha| sha == *known_sha) {
+                self.progress
+                    .files_unchanged
+                    .fetch_add(1, Ordering::Relaxed);
+                return self.push(done(known_sha.clone()));
+            }
+        }
+        match decode::decode_file(path) {
+            Ok(Decoded::One(source, sha)) => {
+                self.push(Item::Source(source)) && self.push(done(sha))
             }
             Ok(Decoded::Csv(mut rows)) => {
-                while let Some(row) = rows.next() {
+                while let Some(row) = rows.next_row() {
                     let item = match row {
-                        Ok(source) => Item::Source(Box::new(source)),
-                        Err(DecodeError::Row { row, reason }) => {
-                            rejected(Some(format!("row {row}")), reason)
-                        }
-                        Err(e) => rejected(None, e.to_string()),
+                        Ok(row) => Item::CsvRow(Box::new(row)),
+                        Err(DecodeError::Row { row, reason }) => Item::Rejected(Rejection {
+                            path: shown.clone(),
+                            location: Some(format!("row {row}")),
+                            reason,
+                        }),
+                        Err(e) => Item::Rejected(Rejection {
+                            path: shown.clone(),
+                            location: None,
+                            reason: e.to_string(),
+                        }),
                     };
-                    if !push(&mut chunk, item) {
-                        return;
+                    if !self.push(item) {
+                        return false;
                     }
-                    progress
+                    self.progress
                         .bytes
                         .store(done_bytes + rows.bytes_read(), Ordering::Relaxed);
                 }
-            }
-            Err(e) => {
-                if !push(&mut chunk, rejected(None, e.to_string())) {
-                    return;
+                // Recorded only when read to the end.
+                match (*rows).into_inner() {
+                    Some(hashed) => self.push(done(hashed.hex())),
+                    None => true,
                 }
             }
+            Err(e) => self.reject(&shown, None, e.to_string()),
         }
-        done_bytes += size;
-        progress.bytes.store(done_bytes, Ordering::Relaxed);
-    }
-    if !chunk.is_empty() {
-        let _ = tx.send(chunk);
     }
 }
 
@@ -202,9 +297,81 @@ fn parse_chunks(
     }
 }
 
+/// Exclusive right to write `db` for this process: a second ingest waits `LOCK_WAIT`, then
+/// fails. The advisory lock is on the database file itself (flock, separate from SQLite's
+/// own locks), so it needs no lock file and dies with the process.
+fn lock(db: &Path) -> anyhow::Result<std::fs::File> {
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .read(true)
+        .write(true)
+        .open(db)
+        .map_err(|e| anyhow::anyhow!("{}: cannot open database: {e}", db.display()))?;
+    let started = Instant::now();
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(file),
+            Err(std::fs::TryLockError::WouldBlock) if started.elapsed() < LOCK_WAIT => {
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            Err(std::fs::TryLockError::WouldBlock) => anyhow::bail!(
+                "{}: database is being written by another ingest; try again when it has finished",
+                db.display()
+            ),
+            Err(std::fs::TryLockError::Error(e)) => {
+                anyhow::bail!("{}: cannot lock database: {e}", db.display())
+            }
+        }
+    }
+}
+
+/// Ctrl-C asks the reader to stop; what was read is parsed, written and committed.
+fn stop_flag() -> Arc<AtomicBool> {
+    static STOP: std::sync::OnceLock<Arc<AtomicBool>> = std::sync::OnceLock::new();
+    STOP.get_or_init(|| {
+        let flag = Arc::new(AtomicBool::new(false));
+        let f = flag.clone();
+        // A second handler (tests running `run` twice) is not an error worth failing for.
+        let _ = ctrlc::set_handler(move || f.store(true, Ordering::SeqCst));
+        flag
+    })
+    .clone()
+}
+
+/// Files recorded under the given roots that the walk no longer found.
+fn gone_files(paths: &[PathBuf], found: &[Found], known: &KnownFiles) -> Vec<String> {
+    let seen: HashSet<String> = found
+        .iter()
+        .filter_map(|f| match f {
+            Found::File { path, .. } => Some(path.display().to_string()),
+            Found::Problem { .. } => None,
+        })
+        .collect();
+    let roots: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+    let mut gone: Vec<String> = known
+        .keys()
+        .filter(|k| !seen.contains(*k))
+        .filter(|k| {
+            roots.iter().any(|r| {
+                *k == r
+                    || k.strip_prefix(r.as_str())
+                        .is_some_and(|rest| rest.starts_with('/'))
+            })
+        })
+        .cloned()
+        .collect();
+    gone.sort();
+    gone
+}
+
 pub fn run(opts: &Options) -> anyhow::Result<Counts> {
     let started = Instant::now();
     let found = discover::discover(&opts.paths)?;
+    let _lock = match opts.dry_run {
+        true => None,
+        false => Some(lock(&opts.db)?),
+    };
     let total: u64 = found
         .iter()
         .map(|f| match f {
@@ -221,16 +388,18 @@ pub fn run(opts: &Options) -> anyhow::Result<Counts> {
             opts.fts,
         )?),
     };
-    let known = match &writer {
-        Some(w) if !opts.full => w.known_versions()?,
-        _ => Known::new(),
+    let (known, known_files) = match &writer {
+        Some(w) if !opts.full => (w.known_versions()?, w.known_files()?),
+        _ => (Known::new(), KnownFiles::new()),
     };
+    let gone = gone_files(&opts.paths, &found, &known_files);
     let mut counts = Counts::default();
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(opts.jobs)
         .thread_name(|i| format!("parse-{i}"))
         .build()?;
     let progress = Progress::default();
+    let stop = stop_flag();
     let checkpointer = match opts.dry_run {
         true => None,
         false => Some(store::Checkpointer::open(&opts.db)?),
@@ -253,27 +422,24 @@ pub fn run(opts: &Options) -> anyhow::Result<Counts> {
         }
         let (tx_items, rx_items) = sync_channel::<Vec<Item>>(IN_FLIGHT);
         let (tx_parsed, rx_parsed) = sync_channel::<Vec<Parsed>>(IN_FLIGHT);
-        let progress = &progress;
+        let reader = Reader {
+            tx: tx_items,
+            progress: &progress,
+            known_files: &known_files,
+            stop: &stop,
+            chunk: Vec::with_capacity(CHUNK),
+        };
         std::thread::Builder::new()
             .name("read".into())
-            .spawn_scoped(s, move || read(found, tx_items, progress))?;
+            .spawn_scoped(s, move || reader.run(found))?;
         let (pool, known) = (&pool, &known);
         s.spawn(move || parse_chunks(rx_items, tx_parsed, pool, known));
         // The writer: this thread. Returning early drops `rx_parsed`, which stops the
         // other stages at their next hand-off.
         for chunk in rx_parsed {
             for parsed in chunk {
-                match parsed {
-                    Parsed::Unchanged => counts.unchanged += 1,
-                    Parsed::Cable(cable) => match writer.as_mut() {
-                        None => counts.added += 1,
-                        Some(writer) => match writer.write(&cable, opts.full)? {
-                            Outcome::Added => counts.added += 1,
-                            Outcome::Updated => counts.updated += 1,
-                            Outcome::Unchanged => counts.unchanged += 1,
-                        },
-                    },
-                    Parsed::Rejected(r) => {
+                let mut reject =
+                    |r: Rejection, writer: &mut Option<Writer>| -> anyhow::Result<()> {
                         let place = r
                             .location
                             .as_ref()
@@ -283,6 +449,41 @@ pub fn run(opts: &Options) -> anyhow::Result<Counts> {
                             writer.record_error(&r.path, r.location.as_deref(), &r.reason)?;
                         }
                         counts.rejected += 1;
+                        Ok(())
+                    };
+                match parsed {
+                    Parsed::Unchanged => counts.unchanged += 1,
+                    Parsed::Cable(cable) => {
+                        let Some(w) = writer.as_mut() else {
+                            counts.added += 1;
+                            continue;
+                        };
+                        let (outcome, twice) = w.write(&cable, opts.full)?;
+                        match outcome {
+                            Outcome::Added => counts.added += 1,
+                            Outcome::Updated => counts.updated += 1,
+                            Outcome::Unchanged => counts.unchanged += 1,
+                            Outcome::OlderVersion => counts.older_versions += 1,
+                        }
+                        if twice {
+                            reject(
+                                Rejection {
+                                    path: cable.source_path.clone(),
+                                    location: cable.source_row.map(|r| format!("row {r}")),
+                                    reason: format!(
+                                        "{} appears twice in this run with different content; both versions are kept in cable_versions",
+                                        cable.reference_id
+                                    ),
+                                },
+                                &mut writer,
+                            )?;
+                        }
+                    }
+                    Parsed::Rejected(r) => reject(r, &mut writer)?,
+                    Parsed::File(f) => {
+                        if let Some(w) = writer.as_mut() {
+                            w.record_file(&f.path, f.size, f.mtime_ns, &f.sha256)?;
+                        }
                     }
                 }
             }
@@ -293,22 +494,49 @@ pub fn run(opts: &Options) -> anyhow::Result<Counts> {
         Ok(())
     });
     counts.files = progress.files.load(Ordering::Relaxed);
+    counts.files_unchanged = progress.files_unchanged.load(Ordering::Relaxed);
+    counts.interrupted = stop.load(Ordering::SeqCst);
     bar.finish_and_clear();
     result?;
-    let status = if counts.rejected > 0 {
+    let status = if counts.interrupted {
+        "interrupted"
+    } else if counts.rejected > 0 {
         "rejected-some"
     } else {
         "ok"
     };
     if let Some(writer) = writer {
-        writer.finish(&counts, status)?;
+        writer.finish(&counts, status, !counts.interrupted)?;
+    }
+    for path in gone.iter().take(5) {
+        eprintln!("{path}: gone since it was last ingested (its cables stay in the archive)");
+    }
+    if gone.len() > 5 {
+        eprintln!(
+            "... and {} more files gone since they were last ingested",
+            gone.len() - 5
+        );
     }
     let target = match opts.dry_run {
         true => "(dry run, nothing stored)".to_string(),
         false => opts.db.display().to_string(),
     };
+    let extra = [
+        (counts.files_unchanged, "files unchanged"),
+        (counts.older_versions, "older versions kept"),
+        (gone.len() as u64, "files gone"),
+    ]
+    .iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, what)| format!(", {n} {what}"))
+    .collect::<String>();
     eprintln!(
-        "{} files: {} cables added, {} updated, {} unchanged, {} rejected in {:.2}s -> {}",
+        "{}{} files: {} cables added, {} updated, {} unchanged, {} rejected{extra} in {:.2}s -> {}",
+        if counts.interrupted {
+            "interrupted: "
+        } else {
+            ""
+        },
         counts.files,
         counts.added,
         counts.updated,

@@ -236,7 +236,16 @@ fn exit_statuses_for_fatal_and_usage_errors() {
         bin().arg("--version").output().unwrap().status.code(),
         Some(0)
     );
-    for cmd in ["ingest", "parse", "stats", "query", "sql", "search", "show", "datasette-metadata"] {
+    for cmd in [
+        "ingest",
+        "parse",
+        "stats",
+        "query",
+        "sql",
+        "search",
+        "show",
+        "datasette-metadata",
+    ] {
         let out = bin().args([cmd, "--help"]).output().unwrap();
         assert_eq!(out.status.code(), Some(0));
         assert!(String::from_utf8_lossy(&out.stdout).contains("Usage: cable-archive"));
@@ -271,7 +280,7 @@ fn reingest_is_idempotent_and_changed_content_replaces_in_place() {
     let (code, stderr) = ingest(&db, &[&dir]);
     assert_eq!(code, 0);
     assert!(
-        stderr.contains("0 cables added, 0 updated, 2 unchanged"),
+        stderr.contains("0 cables added, 0 updated, 0 unchanged, 0 rejected, 2 files unchanged"),
         "{stderr}"
     );
     assert_eq!(snapshot(&db), first);
@@ -284,9 +293,11 @@ fn reingest_is_idempotent_and_changed_content_replaces_in_place() {
     let (code, stderr) = ingest(&db, &[&dir]);
     assert_eq!(code, 0);
     assert!(
-        stderr.contains("0 cables added, 1 updated, 1 unchanged"),
+        stderr.contains("0 cables added, 1 updated, 0 unchanged, 0 rejected, 1 files unchanged"),
         "{stderr}"
     );
+    // Both versions are kept; the new one is current.
+    assert_eq!(one::<i64>(&db, "SELECT count(*) FROM cable_versions"), 2);
     let id: i64 = one(
         &db,
         "SELECT id FROM cables WHERE reference_id = '09LEMURIA42'",

@@ -25,7 +25,6 @@ pub fn looks_like_csv(head: &[u8]) -> bool {
 /// Iterator over the rows of a cables.csv: one `Source` per good row, one error per bad row.
 pub struct CsvSources<R: Read> {
     reader: csv::Reader<R>,
-    record: csv::ByteRecord,
     path: String,
     row: u64,
     done: bool,
@@ -69,14 +68,61 @@ impl<R: Read> CsvSources<R> {
             .from_reader(input);
         CsvSources {
             reader,
-            record: csv::ByteRecord::new(),
             path: path.display().to_string(),
             row: 0,
             done: false,
         }
     }
 
-    fn source(&self) -> Result<Source, DecodeError> {
+    /// The next record, undecoded: turning it into a `Source` (UTF-8 checks, dates) is left
+    /// to the caller, so it can run on the parser threads.
+    pub fn next_row(&mut self) -> Option<Result<CsvRow, DecodeError>> {
+        if self.done {
+            return None;
+        }
+        let mut record = csv::ByteRecord::new();
+        match self.reader.read_byte_record(&mut record) {
+            Ok(true) => {
+                self.row += 1;
+                Some(Ok(CsvRow {
+                    record,
+                    row: self.row,
+                    path: self.path.clone(),
+                }))
+            }
+            Ok(false) => None,
+            Err(e) => {
+                // An I/O error ends the stream; a CSV syntax error is reported for its row.
+                self.row += 1;
+                if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+                    self.done = true;
+                }
+                Some(Err(DecodeError::Row {
+                    row: self.row,
+                    reason: e.to_string(),
+                }))
+            }
+        }
+    }
+}
+
+/// One record of a cables.csv, not yet decoded.
+pub struct CsvRow {
+    record: csv::ByteRecord,
+    row: u64,
+    path: String,
+}
+
+impl CsvRow {
+    pub fn row(&self) -> u64 {
+        self.row
+    }
+
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    pub fn into_source(self) -> Result<Source, DecodeError> {
         let row = self.row;
         let line = self.record.position().map_or(0, |p| p.line());
         let bad = |reason: String| DecodeError::Row {
@@ -115,7 +161,7 @@ impl<R: Read> CsvSources<R> {
             header: Some(header),
             body,
             format: Some(Format::Csv),
-            source_path: self.path.clone(),
+            source_path: self.path,
             source_row: Some(row),
             warnings,
         })
@@ -126,34 +172,18 @@ impl<R: Read> Iterator for CsvSources<R> {
     type Item = Result<Source, DecodeError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        if self.done {
-            return None;
-        }
-        match self.reader.read_byte_record(&mut self.record) {
-            Ok(true) => {
-                self.row += 1;
-                Some(self.source())
-            }
-            Ok(false) => None,
-            Err(e) => {
-                // An I/O error ends the stream; a CSV syntax error is reported for its row.
-                self.row += 1;
-                if matches!(e.kind(), csv::ErrorKind::Io(_)) {
-                    self.done = true;
-                }
-                Some(Err(DecodeError::Row {
-                    row: self.row,
-                    reason: e.to_string(),
-                }))
-            }
-        }
+        self.next_row().map(|r| r.and_then(CsvRow::into_source))
     }
 }
-
 /// Bytes consumed so far, for progress.
 impl<R: Read> CsvSources<R> {
     pub fn bytes_read(&self) -> u64 {
         self.reader.position().byte()
+    }
+
+    /// The underlying reader, once every row has been read.
+    pub fn into_inner(self) -> Option<R> {
+        (!self.done).then(|| self.reader.into_inner())
     }
 }
 

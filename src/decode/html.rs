@@ -29,11 +29,10 @@ pub fn decode(page: &str) -> Result<Source, DecodeError> {
         format: Some(Format::Html),
         ..Source::default()
     };
+    // A cut-off page holds part of a cable; the complete page (or another format) is the
+    // source to ingest, so the page is rejected rather than stored incomplete.
     if blocks.iter().any(|(_, truncated)| *truncated) {
-        source.warnings.push(Warning::new(
-            "text",
-            "HTML page is truncated: a <pre> block has no end",
-        ));
+        return Err(DecodeError::TruncatedHtml);
     }
     let cells = table_cells(page);
     if cells.len() >= 5 {

@@ -8,7 +8,7 @@ mod csv;
 mod html;
 mod page_text;
 
-pub use self::csv::{CsvSources, Dialect};
+pub use self::csv::{CsvRow, CsvSources, Dialect};
 
 use crate::model::{Format, Source, Warning};
 use std::borrow::Cow;
@@ -24,6 +24,8 @@ pub const MAX_SINGLE_FILE: u64 = 64 * 1024 * 1024;
 pub enum DecodeError {
     #[error("empty file")]
     Empty,
+    #[error("truncated HTML page: a <pre> block has no end")]
+    TruncatedHtml,
     #[error("binary file, not text")]
     Binary,
     #[error("not a cable: {0}")]
@@ -36,10 +38,45 @@ pub enum DecodeError {
     Io(#[from] std::io::Error),
 }
 
-/// What a file holds: one cable, or a stream of CSV rows.
+/// What a file holds: one cable (and the SHA-256 of the file), or a stream of CSV rows
+/// (hashed as they are read).
 pub enum Decoded {
-    One(Box<Source>),
-    Csv(CsvSources<File>),
+    One(Box<Source>, String),
+    Csv(Box<CsvSources<HashingReader<File>>>),
+}
+
+/// Hashes every byte read through it: a CSV's content hash costs no second read.
+pub struct HashingReader<R> {
+    inner: R,
+    hasher: sha2::Sha256,
+}
+
+impl<R: Read> HashingReader<R> {
+    pub fn new(inner: R) -> Self {
+        HashingReader {
+            inner,
+            hasher: sha2::Digest::new(),
+        }
+    }
+
+    pub fn hex(self) -> String {
+        format!("{:x}", sha2::Digest::finalize(self.hasher))
+    }
+}
+
+impl<R: Read> Read for HashingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        sha2::Digest::update(&mut self.hasher, &buf[..n]);
+        Ok(n)
+    }
+}
+
+/// SHA-256 of a whole file, read in a stream.
+pub fn sha256_file(path: &Path) -> std::io::Result<String> {
+    let mut r = HashingReader::new(File::open(path)?);
+    std::io::copy(&mut r, &mut std::io::sink())?;
+    Ok(r.hex())
 }
 
 /// Open `path`, sniff its format and decode it.
@@ -55,8 +92,8 @@ pub fn decode_file(path: &Path) -> Result<Decoded, DecodeError> {
         let mut sample = Vec::with_capacity(1 << 20);
         File::open(path)?.take(1 << 20).read_to_end(&mut sample)?;
         let dialect = csv::sniff_dialect(&sample);
-        let file = File::open(path)?;
-        return Ok(Decoded::Csv(CsvSources::new(file, path, dialect)));
+        let file = HashingReader::new(File::open(path)?);
+        return Ok(Decoded::Csv(Box::new(CsvSources::new(file, path, dialect))));
     }
     if size > MAX_SINGLE_FILE {
         return Err(DecodeError::TooLarge {
@@ -66,7 +103,11 @@ pub fn decode_file(path: &Path) -> Result<Decoded, DecodeError> {
     }
     let mut bytes = head;
     file.read_to_end(&mut bytes)?;
-    decode_bytes(&bytes, path).map(|s| Decoded::One(Box::new(s)))
+    let sha = {
+        use sha2::Digest;
+        format!("{:x}", sha2::Sha256::digest(&bytes))
+    };
+    decode_bytes(&bytes, path).map(|s| Decoded::One(Box::new(s), sha))
 }
 
 /// Decode one non-CSV cable held in memory.

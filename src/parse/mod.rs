@@ -92,7 +92,9 @@ pub fn parse(source: Source) -> Result<Cable, ParseError> {
     let b = body::parse(&body_text);
     let mut warnings = source.warnings;
     warnings.extend(b.warnings);
-    if h.kind != "none" && h.kind != "partial-extract" && h.sender.is_none() {
+    if header_text.trim().is_empty() {
+        warnings.push(Warning::new("header", "no routing header"));
+    } else if h.kind != "none" && h.kind != "partial-extract" && h.sender.is_none() {
         warnings.push(Warning::new("header", "routing header without an FM line"));
     }
     let published_id = source.reference_id.map(|s| s.trim().to_string());

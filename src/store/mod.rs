@@ -42,6 +42,10 @@ pub const VIEWS: &[(&str, &str)] = &[
         "cable_overview",
         include_str!("../../sql/views/cable_overview.sql"),
     ),
+    (
+        "changed_cables",
+        include_str!("../../sql/views/changed_cables.sql"),
+    ),
 ];
 
 /// The search index (FTS5 over paragraphs and cables) and its triggers; derived data, so it
@@ -103,6 +107,12 @@ pub enum StoreError {
         path: String,
         source: refinery::Error,
     },
+    #[error("{path}: database schema version {found} is newer than this cable-archive knows ({known}); upgrade cable-archive, the file was not touched")]
+    NewerSchema {
+        path: String,
+        found: i64,
+        known: i64,
+    },
     #[error("database error: {0}")]
     Sql(#[from] rusqlite::Error),
 }
@@ -133,6 +143,38 @@ impl Checkpointer {
     }
 }
 
+/// An archive migrated by a newer cable-archive is left untouched: its schema may mean
+/// things this binary does not know.
+fn refuse_newer_schema(conn: &Connection, shown: &str) -> Result<(), StoreError> {
+    let has_history: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = '_refinery_schema_history')",
+        [],
+        |r| r.get(0),
+    )?;
+    if !has_history {
+        return Ok(());
+    }
+    let stored: Option<i64> = conn.query_row(
+        "SELECT max(version) FROM _refinery_schema_history",
+        [],
+        |r| r.get(0),
+    )?;
+    let known = embedded::migrations::runner()
+        .get_migrations()
+        .iter()
+        .map(|m| i64::from(m.version()))
+        .max()
+        .unwrap_or(0);
+    match stored {
+        Some(v) if v > known => Err(StoreError::NewerSchema {
+            path: shown.to_string(),
+            found: v,
+            known,
+        }),
+        _ => Ok(()),
+    }
+}
+
 /// Open (creating if needed) and migrate the database at `path` for writing.
 pub fn open(path: &Path) -> Result<Connection, StoreError> {
     let shown = path.display().to_string();
@@ -152,6 +194,7 @@ pub fn open(path: &Path) -> Result<Connection, StoreError> {
         "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
     )
     .map_err(open_err)?;
+    refuse_newer_schema(&conn, &shown)?;
     embedded::migrations::runner()
         .set_migration_table_name("_refinery_schema_history")
         .run(&mut conn)

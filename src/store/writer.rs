@@ -10,8 +10,11 @@ use std::collections::HashMap;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
     Added,
+    /// A new current version replaced the stored one.
     Updated,
     Unchanged,
+    /// A new version older than the current one: kept in `cable_versions` only.
+    OlderVersion,
 }
 
 /// Cables per transaction: large enough to amortise commits, small enough that an
@@ -28,7 +31,8 @@ pub struct Writer {
     /// The archive held no cable when the run started: a reference id not yet written in
     /// this run cannot be stored, so the lookup before each insert is skipped.
     fresh: bool,
-    written: std::collections::HashSet<String>,
+    /// Reference id → content hash of every cable written in this run.
+    seen: HashMap<String, String>,
     /// Build the search index when the run ends (it is absent and wanted).
     build_fts: bool,
 }
@@ -62,7 +66,7 @@ impl Writer {
             in_batch: 0,
             tag_ids: HashMap::new(),
             fresh,
-            written: std::collections::HashSet::new(),
+            seen: HashMap::new(),
             build_fts: fts && !present,
         })
     }
@@ -138,46 +142,163 @@ impl Writer {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Store a cable: add it, replace the stored version when its content (or the parser)
-    /// changed or `force` is set, else leave it alone.
-    pub fn write(&mut self, cable: &Cable, force: bool) -> Result<Outcome, StoreError> {
+    /// Store a cable. A new reference id is added; the same content again (by the same
+    /// parser) changes nothing; a different content is a new version: both are kept in
+    /// `cable_versions`, and `cables` shows the current one (latest `released_at`, else the
+    /// one first seen most recently). `force` rewrites the rows of known content.
+    /// The flag is true when the same reference id came twice in this run with different
+    /// content.
+    pub fn write(&mut self, cable: &Cable, force: bool) -> Result<(Outcome, bool), StoreError> {
         self.begin_if_needed()?;
-        let new_here = self.fresh && self.written.insert(cable.reference_id.clone());
-        let existing: Option<(i64, String, Option<String>)> = if new_here {
-            None
-        } else {
-            self.conn
-                .prepare_cached(
-                    "SELECT id, content_sha256, parser_version FROM cables WHERE reference_id = ?1",
-                )?
-                .query_row([&cable.reference_id], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-                })
-                .optional()?
-        };
-        let outcome = match &existing {
-            Some((_, sha, version))
-                if !force
-                    && *sha == cable.content_sha256
-                    && version.as_deref() == Some(crate::parse::PARSER_VERSION) =>
-            {
-                Outcome::Unchanged
-            }
-            Some((id, _, _)) => {
-                // Deleting cascades to every child row; the new version keeps the id.
+        let earlier = self
+            .seen
+            .insert(cable.reference_id.clone(), cable.content_sha256.clone());
+        let twice = earlier
+            .as_ref()
+            .is_some_and(|sha| *sha != cable.content_sha256);
+        let existing: Option<(i64, String, Option<String>, Option<String>)> =
+            if self.fresh && earlier.is_none() {
+                None
+            } else {
                 self.conn
-                    .prepare_cached("DELETE FROM cables WHERE id = ?1")?
-                    .execute([id])?;
-                self.insert(Some(*id), cable)?;
-                Outcome::Updated
-            }
+                    .prepare_cached(
+                        "SELECT id, content_sha256, parser_version, released_at FROM cables
+                         WHERE reference_id = ?1",
+                    )?
+                    .query_row([&cable.reference_id], |r| {
+                        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                    })
+                    .optional()?
+            };
+        let outcome = match existing {
             None => {
                 self.insert(None, cable)?;
                 Outcome::Added
             }
+            Some((id, sha, version, _)) if sha == cable.content_sha256 => {
+                if !force && version.as_deref() == Some(crate::parse::PARSER_VERSION) {
+                    Outcome::Unchanged
+                } else {
+                    self.replace(id, cable)?;
+                    Outcome::Updated
+                }
+            }
+            Some((id, _, _, current_released)) => {
+                let known: bool = self
+                    .conn
+                    .prepare_cached(
+                        "SELECT EXISTS (SELECT 1 FROM cable_versions
+                         WHERE cable_id = ?1 AND content_sha256 = ?2)",
+                    )?
+                    .query_row(params![id, cable.content_sha256], |r| r.get(0))?;
+                if known && !force {
+                    // An older version seen again: nothing new.
+                    Outcome::Unchanged
+                } else {
+                    self.keep_versions(id, cable)?;
+                    let newer = match (&cable.released_at, &current_released) {
+                        (Some(new), Some(current)) => new >= current,
+                        (None, Some(_)) => false,
+                        (_, None) => true,
+                    };
+                    if newer {
+                        self.replace(id, cable)?;
+                        Outcome::Updated
+                    } else {
+                        Outcome::OlderVersion
+                    }
+                }
+            }
         };
         self.commit_if_full()?;
-        Ok(outcome)
+        Ok((outcome, twice))
+    }
+
+    /// Record the stored version (if it is not yet) and the new one in `cable_versions`.
+    fn keep_versions(&mut self, id: i64, c: &Cable) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached(
+                "INSERT OR IGNORE INTO cable_versions (cable_id, content_sha256, source_path,
+                    source_format, source_row, released_at, first_seen_run, header, body)
+                 SELECT id, content_sha256, source_path, source_format, source_row, released_at,
+                    ingest_run_id, header, body FROM cables WHERE id = ?1",
+            )?
+            .execute([id])?;
+        self.conn
+            .prepare_cached(
+                "INSERT OR IGNORE INTO cable_versions (cable_id, content_sha256, source_path,
+                    source_format, source_row, released_at, first_seen_run, header, body)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )?
+            .execute(params![
+                id,
+                c.content_sha256,
+                c.source_path,
+                c.source_format.as_str(),
+                c.source_row.map(|r| r as i64),
+                c.released_at,
+                self.run_id,
+                c.header,
+                c.body
+            ])?;
+        Ok(())
+    }
+
+    /// Make `c` the current version of cable `id`: its child rows are replaced and the cable
+    /// row updated in place (deleting it would cascade to its versions).
+    fn replace(&mut self, id: i64, c: &Cable) -> Result<(), StoreError> {
+        for table in [
+            "recipients",
+            "cable_tags",
+            "paragraphs",
+            "markings",
+            "cable_references",
+            "parse_warnings",
+        ] {
+            self.conn
+                .prepare_cached(&format!("DELETE FROM {table} WHERE cable_id = ?1"))?
+                .execute([id])?;
+        }
+        self.insert(Some(id), c)
+    }
+
+    /// Input files this parser version last ingested: path → (size, mtime in ns, hash).
+    pub fn known_files(&self) -> Result<HashMap<String, (i64, i64, String)>, StoreError> {
+        let mut st = self.conn.prepare(
+            "SELECT path, size, mtime_ns, content_sha256 FROM ingest_files WHERE parser_version = ?1",
+        )?;
+        let rows = st.query_map([crate::parse::PARSER_VERSION], |r| {
+            Ok((r.get(0)?, (r.get(1)?, r.get(2)?, r.get(3)?)))
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Remember an input file whose every cable (or rejection) has been written.
+    pub fn record_file(
+        &mut self,
+        path: &str,
+        size: i64,
+        mtime_ns: i64,
+        sha256: &str,
+    ) -> Result<(), StoreError> {
+        self.begin_if_needed()?;
+        self.conn
+            .prepare_cached(
+                "INSERT INTO ingest_files (path, size, mtime_ns, content_sha256, parser_version, last_run)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT(path) DO UPDATE SET size = excluded.size,
+                    mtime_ns = excluded.mtime_ns, content_sha256 = excluded.content_sha256,
+                    parser_version = excluded.parser_version, last_run = excluded.last_run",
+            )?
+            .execute(params![
+                path,
+                size,
+                mtime_ns,
+                sha256,
+                crate::parse::PARSER_VERSION,
+                self.run_id
+            ])?;
+        Ok(())
     }
 
     fn insert(&mut self, id: Option<i64>, c: &Cable) -> Result<(), StoreError> {
@@ -190,7 +311,23 @@ impl Writer {
                     source_format, source_row, content_sha256, ingest_run_id, published_id, declassify_raw,
                     parser_version)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-                    ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31)",
+                    ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31)
+                 ON CONFLICT(id) DO UPDATE SET reference_id = excluded.reference_id,
+                    created_at = excluded.created_at, released_at = excluded.released_at,
+                    classification = excluded.classification, origin = excluded.origin,
+                    title = excluded.title, subject = excluded.subject,
+                    header_kind = excluded.header_kind, transmission_id = excluded.transmission_id,
+                    precedence = excluded.precedence, date_time_group = excluded.date_time_group,
+                    sent_at = excluded.sent_at, sender = excluded.sender, banner = excluded.banner,
+                    section_count = excluded.section_count, declassify_on = excluded.declassify_on,
+                    classified_by = excluded.classified_by,
+                    classification_reasons = excluded.classification_reasons,
+                    signer = excluded.signer, summary = excluded.summary, header = excluded.header,
+                    body = excluded.body, source_path = excluded.source_path,
+                    source_format = excluded.source_format, source_row = excluded.source_row,
+                    content_sha256 = excluded.content_sha256, ingest_run_id = excluded.ingest_run_id,
+                    published_id = excluded.published_id, declassify_raw = excluded.declassify_raw,
+                    parser_version = excluded.parser_version",
             )?
             .execute(params![
                 id,
@@ -225,7 +362,8 @@ impl Writer {
                 c.declassify_raw,
                 crate::parse::PARSER_VERSION,
             ])?;
-        let cable_id = self.conn.last_insert_rowid();
+        // An upsert that updated leaves last_insert_rowid alone: use the id we know.
+        let cable_id = id.unwrap_or_else(|| self.conn.last_insert_rowid());
         {
             let mut st = self.conn.prepare_cached(
                 "INSERT INTO recipients (cable_id, position, kind, route, name, precedence, mcn)
@@ -329,8 +467,11 @@ impl Writer {
         mut self,
         counts: &crate::ingest::Counts,
         status: &str,
+        complete: bool,
     ) -> Result<(), StoreError> {
         self.commit()?;
+        // An interrupted run leaves the index to the next run, which builds it.
+        self.build_fts &= complete;
         self.conn.execute(
             "UPDATE ingest_runs SET finished_at = datetime('now'), files_seen = ?2, cables_added = ?3,
                 cables_updated = ?4, cables_unchanged = ?5, rejected = ?6, status = ?7 WHERE id = ?1",

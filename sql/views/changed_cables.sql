@@ -1,0 +1,15 @@
+-- changed_cables: cables that arrived in more than one version, with the current one.
+-- Columns: reference_id, versions, current_sha256, current_source, first_seen, last_seen.
+CREATE VIEW changed_cables AS
+SELECT c.reference_id,
+       count(v.id) AS versions,
+       c.content_sha256 AS current_sha256,
+       c.source_path AS current_source,
+       min(r.started_at) AS first_seen,
+       max(r.started_at) AS last_seen
+FROM cables c
+JOIN cable_versions v ON v.cable_id = c.id
+LEFT JOIN ingest_runs r ON r.id = v.first_seen_run
+GROUP BY c.id
+HAVING count(v.id) > 1
+ORDER BY c.reference_id;

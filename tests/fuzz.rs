@@ -1,0 +1,73 @@
+//! Fuzzing decode + parse with proptest: arbitrary bytes, and text assembled from the
+//! telegram's own vocabulary (banners, TAGS, SUBJECT, REF, numbered paragraphs, page-break
+//! lines, rules, signatures) so the search reaches deep into the grammar. The parser must
+//! never panic and must return.
+//!
+//! CI runs a few hundred cases. For a long run, by hand:
+//! `PROPTEST_CASES=2000000 cargo test --release --test fuzz -- --nocapture`
+
+use cable_archive::decode::decode_bytes;
+use cable_archive::parse::parse;
+use proptest::prelude::*;
+use std::path::Path;
+
+fn run(bytes: &[u8]) {
+    if let Ok(source) = decode_bytes(bytes, Path::new("fuzz/09FUZZ1.txt")) {
+        let _ = parse(source);
+    }
+}
+
+/// Lines a cable is made of, and their near misses.
+fn telegram_line() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("VZCZCXRO6145".to_string()),
+        Just("O 190942Z NOV 08 ZDS".to_string()),
+        Just("FM AMEMBASSY TOKYO".to_string()),
+        Just("TO RUEHC/SECSTATE WASHDC IMMEDIATE 8958".to_string()),
+        Just("INFO RUCNMEM/EU MEMBER STATES COLLECTIVE PRIORITY".to_string()),
+        Just("(EXCLUDING AMEMBASSY PARIS) IMMEDIATE".to_string()),
+        Just("C O N F I D E N T I A L SECTION 01 OF 02 TOKYO 003205".to_string()),
+        Just("E.O. 12958: DECL: 11/20/2016".to_string()),
+        Just("E.O. 12958: DECL: 99/99/9999".to_string()),
+        Just("TAGS: PREL PGOV OVIP (STEINBERG, JAMES B.), JA".to_string()),
+        Just("SUBJECT: (C) RUSSIA FM CRITCIZES JAPAN'S ROLE REF: A. STATE 1".to_string()),
+        Just("REF: A. 08 STATE 12345 B) (08) SAO PAULO 581; C. E-MAIL".to_string()),
+        Just("Classified By: Ambassador J. Thomas Schieffer. Reasons 1.4 (B) (D)".to_string()),
+        Just("1. (C) Summary. Text. End Summary.".to_string()),
+        Just("12.(S//NF) text".to_string()),
+        Just("3. C) text".to_string()),
+        Just("6.".to_string()),
+        Just("TOKYO 00003205 002.4 OF 002".to_string()),
+        Just("PAGE 02 RUEHFRA2440 C O N F I D E N T I A L".to_string()),
+        Just("--------------".to_string()),
+        Just("HEADING --------".to_string()),
+        Just("SIPDIS".to_string()),
+        Just("SCHIEFFER".to_string()),
+        Just("END TALKING POINTS. RICE".to_string()),
+        Just("NNNN".to_string()),
+        Just("Identifier".to_string()),
+        Just("<pre>".to_string()),
+        Just(String::new()),
+        "[ -~\u{a0}¶)]{0,120}",
+        "[0-9(). A-Z/-]{0,40}",
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..3000)) {
+        run(&bytes);
+    }
+
+    #[test]
+    fn telegram_like_text_never_panics(lines in proptest::collection::vec(telegram_line(), 0..120)) {
+        run(lines.join("\n").as_bytes());
+        // The same lines as a page-text page and as an HTML page.
+        let page = format!("Identifier\nCreated\nClassification\nOrigin\n09FUZZ1\n2009-01-01 10:10:00\nSECRET\nEmbassy X\nCable title:\u{a0}\u{a0}\n\nT\n\nTags:\u{a0}\u{a0}\npdf\u{a0}how-to read a cable\n{}", lines.join("\n"));
+        run(page.as_bytes());
+        let html = format!("<html><table class='cable'><tr><td>09FUZZ1</td><td>x</td><td>y</td><td>S</td><td>E</td></tr></table><code><pre>{}</pre></code></html>", lines.join("&#x000A;"));
+        run(html.as_bytes());
+    }
+}
