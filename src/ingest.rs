@@ -497,7 +497,9 @@ pub fn run(opts: &Options) -> anyhow::Result<Counts> {
     counts.files_unchanged = progress.files_unchanged.load(Ordering::Relaxed);
     counts.interrupted = stop.load(Ordering::SeqCst);
     bar.finish_and_clear();
-    result?;
+    // A failed write (a full disk, an I/O error) names the archive; its last batch was rolled
+    // back and everything committed before stays valid.
+    result.map_err(|e| e.context(opts.db.display().to_string()))?;
     let status = if counts.interrupted {
         "interrupted"
     } else if counts.rejected > 0 {
@@ -506,7 +508,9 @@ pub fn run(opts: &Options) -> anyhow::Result<Counts> {
         "ok"
     };
     if let Some(writer) = writer {
-        writer.finish(&counts, status, !counts.interrupted)?;
+        writer
+            .finish(&counts, status, !counts.interrupted)
+            .map_err(|e| anyhow::Error::from(e).context(opts.db.display().to_string()))?;
     }
     for path in gone.iter().take(5) {
         eprintln!("{path}: gone since it was last ingested (its cables stay in the archive)");
