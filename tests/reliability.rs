@@ -58,21 +58,6 @@ fn bin_command() -> Command {
     Command::new(env!("CARGO_BIN_EXE_cable-archive"))
 }
 
-fn fingerprint(db: &Path) -> String {
-    let out = bin()
-        .args(["stats", "--fingerprint", "--db"])
-        .arg(db)
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
 /// `PRAGMA integrity_check` is ok and `PRAGMA foreign_key_check` finds nothing.
 fn assert_sound(db: &Path) {
     let conn = rusqlite::Connection::open(db).unwrap();

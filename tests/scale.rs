@@ -16,16 +16,6 @@ fn input() -> PathBuf {
     }
 }
 
-fn fingerprint(db: &Path) -> String {
-    let out = bin()
-        .args(["stats", "--fingerprint", "--db"])
-        .arg(db)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    String::from_utf8(out.stdout).unwrap()
-}
-
 fn ingest_jobs(db: &Path, jobs: &str, extra: &[&str]) -> String {
     let out = bin()
         .args(["ingest", "--quiet", "--jobs", jobs])

@@ -40,3 +40,19 @@ pub fn one<T: rusqlite::types::FromSql>(db: &Path, sql: &str) -> T {
     let conn = Connection::open(db).unwrap();
     conn.query_row(sql, [], |r| r.get(0)).unwrap()
 }
+
+/// `stats --fingerprint` of an archive: equal for archives with the same content.
+pub fn fingerprint(db: &Path) -> String {
+    let out = bin()
+        .args(["stats", "--fingerprint", "--db"])
+        .arg(db)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
