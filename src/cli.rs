@@ -11,7 +11,7 @@ use std::path::PathBuf;
 /// Turn archives of US diplomatic cables (Cablegate) into one normalized SQLite database.
 ///
 /// Exit status: 0 every input stored, 3 some inputs rejected (the rest stored), 1 fatal
-/// error, 2 usage error.
+/// error, 2 usage error, 130 interrupted by Ctrl-C (the current batch committed).
 #[derive(Parser)]
 #[command(name = "cable-archive", version, about, long_about)]
 struct Cli {
@@ -25,8 +25,9 @@ enum Command {
     ///
     /// Each PATH is a file or a directory, walked recursively (symlinks not followed, hidden
     /// files skipped). Formats are recognised from the content. The database is created and
-    /// migrated automatically; re-running leaves unchanged cables alone and replaces changed
-    /// ones.
+    /// migrated automatically. Re-running skips unchanged files and cables; a cable with new
+    /// content becomes a new version (all versions are kept in cable_versions). Only one
+    /// ingest writes an archive at a time; Ctrl-C stops after the current batch.
     Ingest {
         /// Files or directories to ingest.
         #[arg(required = true)]
