@@ -251,7 +251,7 @@ fn run_query(
     if list {
         let mut out = std::io::stdout().lock();
         for q in &canned {
-            let names = sql_parameter_names(q.sql);
+            let names = crate::query::parameter_tokens(q.sql);
             let params: Vec<String> = names.iter().map(|n| format!("--param {n}=…")).collect();
             writeln!(out, "{}  {}", q.name, params.join(" "))?;
             writeln!(out, "    {}: {}", q.title, q.description)?;
@@ -279,25 +279,6 @@ fn run_query(
     let format = format.unwrap_or_else(crate::query::OutputFormat::default_for_stdout);
     crate::query::print(&rows, format, &mut std::io::stdout().lock())?;
     Ok(0)
-}
-
-/// `:name` tokens of a SQL text, in order, once each (outside `--` comments).
-fn sql_parameter_names(sql: &str) -> Vec<String> {
-    let mut names = Vec::new();
-    for line in sql.lines().filter(|l| !l.trim_start().starts_with("--")) {
-        let mut rest = line;
-        while let Some(i) = rest.find(':') {
-            let name: String = rest[i + 1..]
-                .chars()
-                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-                .collect();
-            if !name.is_empty() && !names.contains(&name) {
-                names.push(name.clone());
-            }
-            rest = &rest[i + 1 + name.len()..];
-        }
-    }
-    names
 }
 
 fn parse_file(file: &std::path::Path) -> anyhow::Result<i32> {

@@ -89,6 +89,26 @@ pub fn parameters(conn: &Connection, sql: &str) -> rusqlite::Result<Vec<String>>
     Ok(names)
 }
 
+/// `:name` tokens of a SQL text, in order, once each (outside `--` comments): a query's
+/// parameters without preparing it (`query --list` needs no archive).
+pub fn parameter_tokens(sql: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    for line in sql.lines().filter(|l| !l.trim_start().starts_with("--")) {
+        let mut rest = line;
+        while let Some(i) = rest.find(':') {
+            let name: String = rest[i + 1..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            if !name.is_empty() && !names.contains(&name) {
+                names.push(name.clone());
+            }
+            rest = &rest[i + 1 + name.len()..];
+        }
+    }
+    names
+}
+
 /// Columns and rows of a read-only statement with named parameters bound.
 pub struct Rows {
     pub columns: Vec<String>,

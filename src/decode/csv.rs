@@ -114,10 +114,6 @@ pub struct CsvRow {
 }
 
 impl CsvRow {
-    pub fn row(&self) -> u64 {
-        self.row
-    }
-
     pub fn path(&self) -> &str {
         &self.path
     }

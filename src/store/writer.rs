@@ -71,10 +71,6 @@ impl Writer {
         })
     }
 
-    pub fn run_id(&self) -> i64 {
-        self.run_id
-    }
-
     fn begin_if_needed(&mut self) -> Result<(), StoreError> {
         if self.in_batch == 0 {
             self.conn.execute_batch("BEGIN IMMEDIATE")?;
