@@ -10,18 +10,12 @@ use std::path::{Path, PathBuf};
 fn archive() -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     let db = tmp.path().join("archive.db");
-    let out = bin()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["ingest", "--quiet", "--db"])
-        .arg(&db)
-        .arg("examples")
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    succeed(
+        bin()
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args(["ingest", "--quiet", "--db"])
+            .arg(&db)
+            .arg("examples"),
     );
     (tmp, db)
 }

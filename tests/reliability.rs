@@ -94,17 +94,34 @@ fn sigkill_at_random_moments_then_rerun_gives_the_clean_state() {
     let mut kills = 0;
     for round in 0..12 {
         let db = tmp.path().join(format!("killed-{round}.db"));
-        // Every third round kills the resumed run too: recovery from a recovery.
-        for _ in 0..(1 + usize::from(round % 3 == 0)) {
-            let mut child = spawn_ingest(&db, &input);
-            std::thread::sleep(moment());
-            if child.try_wait().unwrap().is_none() {
-                child.kill().unwrap(); // SIGKILL
-                kills += 1;
-            }
-            child.wait().unwrap();
-            if db.exists() {
-                assert_sound(&db);
+        // Every third round kills the resumed run too: recovery from a recovery. A run that
+        // finished before its moment (the machine was faster than the clean run) is tried again
+        // with half the delay, so each kill really lands on a running ingest.
+        for pass in 0..(1 + usize::from(round % 3 == 0)) {
+            let mut delay = moment();
+            for _attempt in 0..10 {
+                if pass == 0 {
+                    // The first kill of a round hits an ingest into a new archive.
+                    for suffix in ["", "-wal", "-shm"] {
+                        let _ = fs::remove_file(format!("{}{suffix}", db.display()));
+                    }
+                }
+                let mut child = spawn_ingest(&db, &input);
+                std::thread::sleep(delay);
+                let running = child.try_wait().unwrap().is_none();
+                if running {
+                    child.kill().unwrap(); // SIGKILL
+                    kills += 1;
+                }
+                child.wait().unwrap();
+                if db.exists() {
+                    assert_sound(&db);
+                }
+                // A resumed run that finished first has nothing left to interrupt.
+                if running || pass > 0 {
+                    break;
+                }
+                delay /= 2;
             }
         }
         let (code, stderr) = ingest(&db, &[&input]);
@@ -117,7 +134,7 @@ fn sigkill_at_random_moments_then_rerun_gives_the_clean_state() {
         );
     }
     assert!(
-        kills >= 10,
+        kills >= 12,
         "only {kills} runs were still going when killed"
     );
 }

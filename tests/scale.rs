@@ -17,20 +17,14 @@ fn input() -> PathBuf {
 }
 
 fn ingest_jobs(db: &Path, jobs: &str, extra: &[&str]) -> String {
-    let out = bin()
-        .args(["ingest", "--quiet", "--jobs", jobs])
-        .args(extra)
-        .arg("--db")
-        .arg(db)
-        .arg(input())
-        .arg(examples())
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = succeed(
+        bin()
+            .args(["ingest", "--quiet", "--jobs", jobs])
+            .args(extra)
+            .arg("--db")
+            .arg(db)
+            .arg(input())
+            .arg(examples()),
     );
     String::from_utf8(out.stderr).unwrap()
 }

@@ -41,18 +41,20 @@ pub fn one<T: rusqlite::types::FromSql>(db: &Path, sql: &str) -> T {
     conn.query_row(sql, [], |r| r.get(0)).unwrap()
 }
 
-/// `stats --fingerprint` of an archive: equal for archives with the same content.
-pub fn fingerprint(db: &Path) -> String {
-    let out = bin()
-        .args(["stats", "--fingerprint", "--db"])
-        .arg(db)
-        .output()
-        .unwrap();
+/// Run a command that must succeed; its output, with stderr shown when it does not.
+pub fn succeed(cmd: &mut Command) -> std::process::Output {
+    let out = cmd.output().unwrap();
     assert_eq!(
         out.status.code(),
         Some(0),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    out
+}
+
+/// `stats --fingerprint` of an archive: equal for archives with the same content.
+pub fn fingerprint(db: &Path) -> String {
+    let out = succeed(bin().args(["stats", "--fingerprint", "--db"]).arg(db));
     String::from_utf8(out.stdout).unwrap()
 }
