@@ -5,6 +5,8 @@ use super::StoreError;
 use crate::model::Cable;
 use rusqlite::{params, Connection, OptionalExtension};
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::Arc;
 
 /// What writing one cable did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,8 +22,9 @@ pub enum Outcome {
 /// Cables per transaction: large enough to amortise commits, small enough that an
 /// interrupted run loses little.
 const BATCH: usize = 10000;
-/// WAL size that makes the writer wait for the checkpoint to catch up.
-const WAL_LIMIT: u64 = 512 * 1024 * 1024;
+/// WAL length (in pages) past which the writer finishes the checkpoint itself so that the
+/// next transaction starts the WAL over (1 GiB of 4 KiB pages).
+const WAL_LIMIT_PAGES: i32 = 256 * 1024;
 
 pub struct Writer {
     conn: Connection,
@@ -35,6 +38,8 @@ pub struct Writer {
     seen: HashMap<String, String>,
     /// Build the search index when the run ends (it is absent and wanted).
     build_fts: bool,
+    /// Pages in the WAL after the last commit (from SQLite's WAL hook).
+    wal_pages: Arc<AtomicI32>,
 }
 
 impl Writer {
@@ -57,9 +62,17 @@ impl Writer {
         // stays (a killed run loses at most the open batch, never the file). The page cache
         // grows, and this connection never checkpoints: a `Checkpointer` thread copies the
         // WAL back into the file beside it (see `ingest`), so the writer only appends.
+        let mut conn = conn;
         conn.execute_batch(
             "PRAGMA cache_size = -131072; PRAGMA wal_autocheckpoint = 0; PRAGMA temp_store = MEMORY;",
         )?;
+        // The hook replaces the automatic checkpoint (off above) and only counts the WAL's pages.
+        let wal_pages = Arc::new(AtomicI32::new(0));
+        let pages = Arc::clone(&wal_pages);
+        conn.wal_hook(Some(move |_: &mut rusqlite::hooks::Wal, n: i32| {
+            pages.store(n, Ordering::Relaxed);
+            Ok(())
+        }))?;
         Ok(Writer {
             conn,
             run_id,
@@ -68,6 +81,7 @@ impl Writer {
             fresh,
             seen: HashMap::new(),
             build_fts: fts && !present,
+            wal_pages,
         })
     }
 
@@ -95,17 +109,16 @@ impl Writer {
         Ok(())
     }
 
-    /// Keep the WAL bounded: the checkpointer thread copies frames back while we write; when
-    /// the WAL passes `WAL_LIMIT` anyway, a RESTART checkpoint finishes the copy (most of it
-    /// already done) so the next transaction writes the WAL from its start again.
+    /// Keep the WAL bounded. The checkpointer thread copies committed frames back while we
+    /// write, but SQLite starts the WAL over only when a transaction begins with every frame
+    /// copied, and ours begin right after a commit, so it never happens by itself. When the
+    /// WAL passes `WAL_LIMIT_PAGES`, a RESTART checkpoint copies what the checkpointer has not
+    /// (the last batch or so) and the next transaction writes the WAL from its start again.
     fn bound_wal(&mut self) -> Result<(), StoreError> {
-        let wal = self.conn.path().map(|p| format!("{p}-wal"));
-        let size = wal
-            .and_then(|w| std::fs::metadata(w).ok())
-            .map_or(0, |m| m.len());
-        if size > WAL_LIMIT {
+        if self.wal_pages.load(Ordering::Relaxed) > WAL_LIMIT_PAGES {
             self.conn
                 .query_row("PRAGMA wal_checkpoint(RESTART)", [], |_| Ok(()))?;
+            self.wal_pages.store(0, Ordering::Relaxed);
         }
         Ok(())
     }
@@ -487,7 +500,7 @@ impl Writer {
         // Leave the file as readers want it: statistics for the planner, the WAL folded back
         // in, the default checkpoint interval restored.
         self.conn.execute_batch(
-            "ANALYZE; PRAGMA wal_autocheckpoint = 1000; PRAGMA wal_checkpoint(TRUNCATE);",
+            "PRAGMA analysis_limit = 1000; ANALYZE; PRAGMA wal_autocheckpoint = 1000; PRAGMA wal_checkpoint(TRUNCATE);",
         )?;
         Ok(())
     }
