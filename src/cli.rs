@@ -227,17 +227,33 @@ pub fn main() -> i32 {
                 .file_stem()
                 .map_or_else(|| "archive".into(), |s| s.to_string_lossy().into_owned());
             let meta = crate::datasette::metadata(&name);
-            println!("{}", serde_json::to_string_pretty(&meta)?);
+            writeln!(
+                std::io::stdout().lock(),
+                "{}",
+                serde_json::to_string_pretty(&meta)?
+            )?;
             Ok(0)
         })(),
     };
     match result {
         Ok(code) => code,
+        // The reader went away (`search … | head`): not an error, as in other shell tools.
+        Err(e) if closed_pipe(&e) => 0,
         Err(e) => {
             eprintln!("error: {e:#}");
             1
         }
     }
+}
+
+fn closed_pipe(e: &anyhow::Error) -> bool {
+    let broken = |io: &std::io::Error| io.kind() == std::io::ErrorKind::BrokenPipe;
+    e.chain().any(|cause| {
+        cause.downcast_ref::<std::io::Error>().is_some_and(broken)
+            || cause
+                .downcast_ref::<csv::Error>()
+                .is_some_and(|c| matches!(c.kind(), csv::ErrorKind::Io(io) if broken(io)))
+    })
 }
 
 fn run_query(

@@ -19,7 +19,7 @@ use std::collections::{HashMap, HashSet};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::mpsc::{sync_channel, Receiver, RecvTimeoutError, SyncSender};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -379,7 +379,7 @@ pub fn run(opts: &Options) -> anyhow::Result<Counts> {
             Found::Problem { .. } => 0,
         })
         .sum();
-    let bar = progress_bar(total, opts.quiet);
+    let bar = progress_bar(total, opts.quiet, LOAD_BAR);
     let mut writer = match opts.dry_run {
         true => None,
         false => Some(Writer::new(
@@ -400,26 +400,12 @@ pub fn run(opts: &Options) -> anyhow::Result<Counts> {
         .build()?;
     let progress = Progress::default();
     let stop = stop_flag();
+    // Copies the WAL into the file beside the writer through the load and the index build.
     let checkpointer = match opts.dry_run {
         true => None,
-        false => Some(store::Checkpointer::open(&opts.db)?),
+        false => Some(store::Checkpointer::open(&opts.db)?.spawn(CHECKPOINT_EVERY)?),
     };
     let result = std::thread::scope(|s| -> anyhow::Result<()> {
-        // The checkpointer runs until `_stop` is dropped, however this scope ends.
-        let (_stop, stopped) = std::sync::mpsc::channel::<()>();
-        if let Some(checkpointer) = checkpointer {
-            std::thread::Builder::new()
-                .name("checkpoint".into())
-                .spawn_scoped(s, move || {
-                    while let Err(RecvTimeoutError::Timeout) =
-                        stopped.recv_timeout(CHECKPOINT_EVERY)
-                    {
-                        // A checkpoint that fails (busy) is simply tried again; the final,
-                        // truncating one in `Writer::finish` is checked.
-                        let _ = checkpointer.checkpoint();
-                    }
-                })?;
-        }
         let (tx_items, rx_items) = sync_channel::<Vec<Item>>(IN_FLIGHT);
         let (tx_parsed, rx_parsed) = sync_channel::<Vec<Parsed>>(IN_FLIGHT);
         let reader = Reader {
@@ -499,7 +485,28 @@ pub fn run(opts: &Options) -> anyhow::Result<Counts> {
     bar.finish_and_clear();
     // A failed write (a full disk, an I/O error) names the archive; its last batch was rolled
     // back and everything committed before stays valid.
-    result.map_err(|e| e.context(opts.db.display().to_string()))?;
+    let in_archive = |e: anyhow::Error| e.context(opts.db.display().to_string());
+    result.map_err(in_archive)?;
+    if let Some(writer) = writer.as_mut() {
+        writer.finish_load().map_err(|e| in_archive(e.into()))?;
+        // An interrupted run leaves the index to the next run, which builds it.
+        if writer.search_index_wanted() && !counts.interrupted {
+            let bar = progress_bar(0, opts.quiet, INDEX_BAR);
+            bar.set_message("building the search index");
+            let built = writer
+                .build_search_index(
+                    &|done, total| {
+                        bar.set_length(total);
+                        bar.set_position(done);
+                    },
+                    &stop,
+                )
+                .map_err(|e| in_archive(e.into()))?;
+            bar.finish_and_clear();
+            counts.interrupted = !built;
+        }
+    }
+    drop(checkpointer);
     let status = if counts.interrupted {
         "interrupted"
     } else if counts.rejected > 0 {
@@ -509,8 +516,8 @@ pub fn run(opts: &Options) -> anyhow::Result<Counts> {
     };
     if let Some(writer) = writer {
         writer
-            .finish(&counts, status, !counts.interrupted)
-            .map_err(|e| anyhow::Error::from(e).context(opts.db.display().to_string()))?;
+            .finish(&counts, status)
+            .map_err(|e| in_archive(e.into()))?;
     }
     for path in gone.iter().take(5) {
         eprintln!("{path}: gone since it was last ingested (its cables stay in the archive)");
@@ -552,16 +559,16 @@ pub fn run(opts: &Options) -> anyhow::Result<Counts> {
     Ok(counts)
 }
 
-fn progress_bar(total: u64, quiet: bool) -> ProgressBar {
+/// Bytes read through the load.
+const LOAD_BAR: &str = "{bar:30} {bytes}/{total_bytes} {binary_bytes_per_sec} {msg} ETA {eta}";
+/// Rows indexed through the search index build.
+const INDEX_BAR: &str = "{bar:30} {pos}/{len} rows {msg} ETA {eta}";
+
+fn progress_bar(total: u64, quiet: bool, template: &str) -> ProgressBar {
     if quiet || !std::io::stderr().is_terminal() {
         return ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
     }
     let bar = ProgressBar::new(total);
-    bar.set_style(
-        ProgressStyle::with_template(
-            "{bar:30} {bytes}/{total_bytes} {binary_bytes_per_sec} {msg} ETA {eta}",
-        )
-        .expect("valid template"),
-    );
+    bar.set_style(ProgressStyle::with_template(template).expect("valid template"));
     bar
 }

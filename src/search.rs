@@ -1,6 +1,7 @@
 //! `search`: full-text search over paragraphs with SQLite FTS5, ranked by bm25, one line per
 //! cable (its best paragraph) with reference id, date, subject and a highlighted snippet.
 
+use crate::store::FtsState;
 use rusqlite::{params, Connection};
 use std::io::{IsTerminal, Write};
 
@@ -45,13 +46,10 @@ ORDER BY b.rank, c.reference_id
 LIMIT ?5";
 
 pub fn hits(conn: &Connection, o: &Options) -> anyhow::Result<Vec<Hit>> {
-    let exists: bool = conn.query_row(
-        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'paragraphs_fts')",
-        [],
-        |r| r.get(0),
-    )?;
-    if !exists {
-        anyhow::bail!("this archive has no search index (it was ingested with --no-fts); run `cable-archive ingest` without --no-fts to build it");
+    match crate::store::fts_state(conn)? {
+        FtsState::Complete => {}
+        FtsState::Absent => anyhow::bail!("this archive has no search index (it was ingested with --no-fts); run `cable-archive ingest` without --no-fts to build it"),
+        FtsState::Partial => anyhow::bail!("this archive's search index is incomplete (an ingest is building it, or was stopped while building it); let it finish, or run `cable-archive ingest` again"),
     }
     let mut st = conn.prepare(HITS)?;
     let rows = st

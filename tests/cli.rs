@@ -442,3 +442,26 @@ fn dry_run_parses_and_reports_but_stores_nothing() {
     assert!(stderr.contains("(dry run, nothing stored)"), "{stderr}");
     assert!(!tmp.path().join("archive.db").exists());
 }
+
+#[test]
+fn output_cut_short_by_the_reader_is_not_an_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("a.db");
+    assert_eq!(ingest(&db, &[&examples()]).0, 0);
+    // ~600 KB of CSV: far more than a pipe holds, so the writes after `head` quits fail.
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_cable-archive"))
+        .args(["sql", "--format", "csv", "--db"])
+        .arg(&db)
+        .arg("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000) SELECT i FROM n")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 2];
+    std::io::Read::read_exact(child.stdout.as_mut().unwrap(), &mut first).unwrap();
+    assert_eq!(&first, b"i\n");
+    drop(child.stdout.take()); // the reader goes away, as `| head -1` does
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+}

@@ -275,6 +275,7 @@ fn search_index_follows_reingest_and_no_fts() {
     )
     .unwrap();
     assert_eq!(ingest(&db, &[&dir]).0, 0);
+    assert_index_matches_content(&db);
     let (_, out, _) = run(&db, &["search", "zebrafish"]);
     assert!(out.starts_with("09LEMURIA42"), "{out}");
     let (_, out, _) = run(&db, &["search", "exporters"]);
@@ -289,6 +290,72 @@ fn search_index_follows_reingest_and_no_fts() {
     let (code, _, err) = run(&db, &["search", "zebrafish"]);
     assert_eq!(code, 1);
     assert!(err.contains("no search index"), "{err}");
+}
+
+/// FTS5's own check of an external-content index against its content table.
+fn assert_index_matches_content(db: &Path) {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    for fts in ["paragraphs_fts", "cables_fts"] {
+        conn.execute(
+            &format!("INSERT INTO {fts}({fts}, rank) VALUES ('integrity-check', 1)"),
+            [],
+        )
+        .unwrap_or_else(|e| panic!("{fts}: {e}"));
+    }
+}
+
+#[test]
+fn an_index_build_cut_short_is_refused_by_search_and_finished_by_the_next_ingest() {
+    let (_tmp, db) = archive();
+    assert_index_matches_content(&db);
+    let indexed: i64 = one(&db, "SELECT count(*) FROM paragraphs_fts");
+    assert_eq!(indexed, one::<i64>(&db, "SELECT count(*) FROM paragraphs"));
+    // What a build stopped after its first transactions leaves: the tables, part of the
+    // rows, no triggers.
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute_batch(
+            "DROP TRIGGER cables_au; DROP TRIGGER paragraphs_ai;
+             INSERT INTO paragraphs_fts(paragraphs_fts) VALUES ('delete-all');
+             INSERT INTO paragraphs_fts(rowid, text, heading) SELECT id, text, heading FROM paragraphs WHERE id <= 3;",
+        )
+        .unwrap();
+    let (code, out, err) = run(&db, &["search", "\"sea wall\""]);
+    assert_eq!((code, out.as_str()), (1, ""));
+    assert!(err.contains("search index is incomplete"), "{err}");
+    // No cable changed: nothing is written but the index, built again whole.
+    let (code, err) = ingest(&db, &[&examples()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("0 cables added, 0 updated, 5 unchanged"),
+        "{err}"
+    );
+    assert_index_matches_content(&db);
+    let triggers: i64 = one(
+        &db,
+        "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%\\_a_' ESCAPE '\\'",
+    );
+    assert_eq!(triggers, 6);
+    let (code, out, err) = run(&db, &["search", "\"sea wall\""]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("10ATLANTIS"), "{out}");
+    // --no-fts removes a partial index as it removes a whole one.
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute_batch("DROP TRIGGER cables_au;")
+        .unwrap();
+    let out = bin()
+        .args(["ingest", "--quiet", "--no-fts", "--db"])
+        .arg(&db)
+        .arg(examples())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let left: i64 = one(
+        &db,
+        "SELECT count(*) FROM sqlite_master WHERE name LIKE '%fts%' OR type = 'trigger'",
+    );
+    assert_eq!(left, 0);
 }
 
 #[test]

@@ -8,6 +8,8 @@ pub use writer::{Outcome, Writer};
 
 use rusqlite::Connection;
 use std::path::Path;
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::time::Duration;
 
 mod embedded {
     refinery::embed_migrations!("migrations");
@@ -50,23 +52,37 @@ pub const VIEWS: &[(&str, &str)] = &[
 
 /// The search index (FTS5 over paragraphs and cables) and its triggers; derived data, so it
 /// lives beside the views rather than in the migrations: `ingest --no-fts` goes without it.
-const FTS_CREATE: &str = include_str!("../../sql/fts/create.sql");
+const FTS_TABLES: &str = include_str!("../../sql/fts/tables.sql");
+const FTS_TRIGGERS: &str = include_str!("../../sql/fts/triggers.sql");
 const FTS_DROP: &str = include_str!("../../sql/fts/drop.sql");
 
-/// Does the archive have the search index?
-pub fn fts_present(conn: &Connection) -> Result<bool, StoreError> {
-    Ok(conn.query_row(
-        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'paragraphs_fts')",
-        [],
-        |r| r.get(0),
-    )?)
+/// The indexed tables: (FTS table, content table, indexed columns), as in `sql/fts/`.
+const FTS_INDEXES: [(&str, &str, &str); 2] = [
+    ("paragraphs_fts", "paragraphs", "[text], [heading]"),
+    ("cables_fts", "cables", "[subject], [summary]"),
+];
+
+/// Where the search index stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FtsState {
+    Absent,
+    /// Its tables without the triggers that complete a build: a build cut short (or running).
+    Partial,
+    Complete,
 }
 
-/// Build the search index over everything stored and install the triggers that keep it in
-/// step, in one transaction: an interrupted build leaves no half index behind.
-pub fn build_fts(conn: &Connection) -> Result<(), StoreError> {
-    conn.execute_batch(&format!("BEGIN IMMEDIATE;\n{FTS_CREATE}\nCOMMIT;"))?;
-    Ok(())
+pub fn fts_state(conn: &Connection) -> Result<FtsState, StoreError> {
+    let (tables, triggers): (bool, bool) = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'paragraphs_fts'),
+                EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = 'cables_au')",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    Ok(match (tables, triggers) {
+        (false, _) => FtsState::Absent,
+        (true, false) => FtsState::Partial,
+        (true, true) => FtsState::Complete,
+    })
 }
 
 pub fn drop_fts(conn: &Connection) -> Result<(), StoreError> {
@@ -140,6 +156,39 @@ impl Checkpointer {
         self.conn
             .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
         Ok(())
+    }
+
+    /// Checkpoint every `every` on a thread of its own until the returned guard is dropped.
+    pub fn spawn(self, every: Duration) -> std::io::Result<Background> {
+        let (stop, stopped) = mpsc::channel::<()>();
+        let thread = std::thread::Builder::new()
+            .name("checkpoint".into())
+            .spawn(move || {
+                while let Err(RecvTimeoutError::Timeout) = stopped.recv_timeout(every) {
+                    // A checkpoint that fails (busy) is simply tried again; the final,
+                    // truncating one in `Writer::finish` is checked.
+                    let _ = self.checkpoint();
+                }
+            })?;
+        Ok(Background {
+            stop: Some(stop),
+            thread: Some(thread),
+        })
+    }
+}
+
+/// A running checkpointer thread; dropping it stops the thread and waits for it.
+pub struct Background {
+    stop: Option<mpsc::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        drop(self.stop.take());
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
     }
 }
 

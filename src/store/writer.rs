@@ -1,11 +1,11 @@
 //! The writer: inserts cables with their child rows in batched transactions, replacing a
 //! stored cable whose content changed and leaving an unchanged one alone.
 
-use super::StoreError;
+use super::{FtsState, StoreError};
 use crate::model::Cable;
 use rusqlite::{params, Connection, OptionalExtension};
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::sync::Arc;
 
 /// What writing one cable did.
@@ -22,6 +22,8 @@ pub enum Outcome {
 /// Cables per transaction: large enough to amortise commits, small enough that an
 /// interrupted run loses little.
 const BATCH: usize = 10000;
+/// Rows indexed per transaction while the search index is built (paragraphs: ~150 MB of text).
+const FTS_CHUNK: i64 = 200_000;
 /// WAL length (in pages) past which the writer finishes the checkpoint itself so that the
 /// next transaction starts the WAL over (1 GiB of 4 KiB pages).
 const WAL_LIMIT_PAGES: i32 = 256 * 1024;
@@ -44,12 +46,12 @@ pub struct Writer {
 
 impl Writer {
     /// Start a run: records it in `ingest_runs`.
-    /// `fts`: keep a search index. Without one yet, it is built in one pass when the run
-    /// ends (faster than triggers row by row, and a killed run leaves none half built);
-    /// with one, its triggers keep it in step; `fts = false` drops it.
+    /// `fts`: keep a search index. Without a complete one, it is built when the load is done
+    /// (`build_search_index`: much faster than triggers row by row); with one, its triggers
+    /// keep it in step; `fts = false` drops it.
     pub fn new(conn: Connection, arguments: &str, fts: bool) -> Result<Self, StoreError> {
-        let present = super::fts_present(&conn)?;
-        if present && !fts {
+        let state = super::fts_state(&conn)?;
+        if state != FtsState::Absent && !fts {
             super::drop_fts(&conn)?;
         }
         conn.execute(
@@ -80,7 +82,7 @@ impl Writer {
             tag_ids: HashMap::new(),
             fresh,
             seen: HashMap::new(),
-            build_fts: fts && !present,
+            build_fts: fts && state != FtsState::Complete,
             wal_pages,
         })
     }
@@ -471,16 +473,75 @@ impl Writer {
         Ok(id)
     }
 
-    /// Commit the last batch and close the run with its counts.
+    /// Commit the last batch.
+    pub fn finish_load(&mut self) -> Result<(), StoreError> {
+        self.commit()
+    }
+
+    /// Does the run still have the search index to build?
+    pub fn search_index_wanted(&self) -> bool {
+        self.build_fts
+    }
+
+    /// Build the search index over everything stored, `FTS_CHUNK` rows per transaction so
+    /// the checkpointer copies the index into the file while it grows, then install the
+    /// triggers that keep it in step, which mark it complete. A build cut short (Ctrl-C here,
+    /// or a kill) leaves tables without triggers, which the next run drops and builds again.
+    /// `progress(done, total)` in rows; returns false when `stop` cut it short.
+    pub fn build_search_index(
+        &mut self,
+        progress: &dyn Fn(u64, u64),
+        stop: &AtomicBool,
+    ) -> Result<bool, StoreError> {
+        super::drop_fts(&self.conn)?;
+        self.conn
+            .execute_batch(&format!("BEGIN IMMEDIATE;\n{}\nCOMMIT;", super::FTS_TABLES))?;
+        let mut spans = Vec::new();
+        for (fts, table, columns) in super::FTS_INDEXES {
+            let last: i64 = self.conn.query_row(
+                &format!("SELECT coalesce(max(id), 0) FROM [{table}]"),
+                [],
+                |r| r.get(0),
+            )?;
+            let insert = format!(
+                "INSERT INTO [{fts}] (rowid, {columns}) SELECT id, {columns} FROM [{table}] WHERE id > ?1 AND id <= ?2"
+            );
+            spans.push((insert, last));
+        }
+        let total: i64 = spans.iter().map(|(_, last)| last).sum();
+        let mut done = 0;
+        progress(0, total as u64);
+        for (insert, last) in &spans {
+            let mut from = 0;
+            while from < *last {
+                if stop.load(Ordering::SeqCst) {
+                    return Ok(false);
+                }
+                let to = (from + FTS_CHUNK).min(*last);
+                self.conn.execute_batch("BEGIN IMMEDIATE")?;
+                self.conn.execute(insert, params![from, to])?;
+                self.conn.execute_batch("COMMIT")?;
+                self.bound_wal()?;
+                done += to - from;
+                from = to;
+                progress(done as u64, total as u64);
+            }
+        }
+        self.conn.execute_batch(&format!(
+            "BEGIN IMMEDIATE;\n{}\nCOMMIT;",
+            super::FTS_TRIGGERS
+        ))?;
+        self.build_fts = false;
+        Ok(true)
+    }
+
+    /// Close the run with its counts and leave the file as readers want it.
     pub fn finish(
         mut self,
         counts: &crate::ingest::Counts,
         status: &str,
-        complete: bool,
     ) -> Result<(), StoreError> {
         self.commit()?;
-        // An interrupted run leaves the index to the next run, which builds it.
-        self.build_fts &= complete;
         self.conn.execute(
             "UPDATE ingest_runs SET finished_at = datetime('now'), files_seen = ?2, cables_added = ?3,
                 cables_updated = ?4, cables_unchanged = ?5, rejected = ?6, status = ?7 WHERE id = ?1",
@@ -494,9 +555,6 @@ impl Writer {
                 status
             ],
         )?;
-        if self.build_fts {
-            super::build_fts(&self.conn)?;
-        }
         // Leave the file as readers want it: statistics for the planner, the WAL folded back
         // in, the default checkpoint interval restored.
         self.conn.execute_batch(
