@@ -90,6 +90,8 @@ enum Item {
 /// What the parsers hand to the writer.
 enum Parsed {
     Cable(Box<Cable>),
+    /// A cable parsed in a dry run: counted, dropped on the parser thread that built it.
+    DryRun,
     /// Stored before with the same content by this parser version: not parsed again.
     Unchanged,
     Rejected(Rejection),
@@ -159,6 +161,8 @@ struct Reader<'a> {
     known_files: &'a KnownFiles,
     stop: &'a AtomicBool,
     chunk: Vec<Item>,
+    /// Hash each file for `ingest_files` (not in a dry run, which records none).
+    hash_files: bool,
 }
 
 impl Reader<'_> {
@@ -240,9 +244,13 @@ impl Reader<'_> {
                 return self.push(done(known_sha.clone()));
             }
         }
-        match decode::decode_file(path) {
+        let decoded = match self.hash_files {
+            true => decode::decode_file(path),
+            false => decode::decode_file_unhashed(path),
+        };
+        match decoded {
             Ok(Decoded::One(source, sha)) => {
-                self.push(Item::Source(source)) && self.push(done(sha))
+                self.push(Item::Source(source)) && sha.is_none_or(|sha| self.push(done(sha)))
             }
             Ok(Decoded::Csv(mut rows)) => {
                 while let Some(row) = rows.next_row() {
@@ -267,8 +275,8 @@ impl Reader<'_> {
                         .store(done_bytes + rows.bytes_read(), Ordering::Relaxed);
                 }
                 // Recorded only when read to the end.
-                match (*rows).into_inner() {
-                    Some(hashed) => self.push(done(hashed.hex())),
+                match (*rows).into_inner().and_then(|r| r.hex()) {
+                    Some(sha) => self.push(done(sha)),
                     None => true,
                 }
             }
@@ -283,12 +291,16 @@ fn parse_chunks(
     tx: SyncSender<Vec<Parsed>>,
     pool: &rayon::ThreadPool,
     known: &Known,
+    dry_run: bool,
 ) {
     for chunk in rx {
         let parsed: Vec<Parsed> = pool.install(|| {
             chunk
                 .into_par_iter()
-                .map(|item| parse_item(item, known))
+                .map(|item| match parse_item(item, known) {
+                    Parsed::Cable(_) if dry_run => Parsed::DryRun,
+                    parsed => parsed,
+                })
                 .collect()
         });
         if tx.send(parsed).is_err() {
@@ -414,12 +426,14 @@ pub fn run(opts: &Options) -> anyhow::Result<Counts> {
             known_files: &known_files,
             stop: &stop,
             chunk: Vec::with_capacity(CHUNK),
+            hash_files: !opts.dry_run,
         };
         std::thread::Builder::new()
             .name("read".into())
             .spawn_scoped(s, move || reader.run(found))?;
         let (pool, known) = (&pool, &known);
-        s.spawn(move || parse_chunks(rx_items, tx_parsed, pool, known));
+        let dry_run = opts.dry_run;
+        s.spawn(move || parse_chunks(rx_items, tx_parsed, pool, known, dry_run));
         // The writer: this thread. Returning early drops `rx_parsed`, which stops the
         // other stages at their next hand-off.
         for chunk in rx_parsed {
@@ -439,6 +453,7 @@ pub fn run(opts: &Options) -> anyhow::Result<Counts> {
                     };
                 match parsed {
                     Parsed::Unchanged => counts.unchanged += 1,
+                    Parsed::DryRun => counts.added += 1,
                     Parsed::Cable(cable) => {
                         let Some(w) = writer.as_mut() else {
                             counts.added += 1;

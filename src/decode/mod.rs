@@ -38,49 +38,65 @@ pub enum DecodeError {
     Io(#[from] std::io::Error),
 }
 
-/// What a file holds: one cable (and the SHA-256 of the file), or a stream of CSV rows
-/// (hashed as they are read).
+/// What a file holds: one cable (and the SHA-256 of the file, unless it was opened unhashed),
+/// or a stream of CSV rows (hashed as they are read).
 pub enum Decoded {
-    One(Box<Source>, String),
+    One(Box<Source>, Option<String>),
     Csv(Box<CsvSources<HashingReader<File>>>),
 }
 
 /// Hashes every byte read through it: a CSV's content hash costs no second read.
+/// Without a hasher it only passes the bytes on.
 pub struct HashingReader<R> {
     inner: R,
-    hasher: sha2::Sha256,
+    hasher: Option<sha2::Sha256>,
 }
 
 impl<R: Read> HashingReader<R> {
-    pub fn new(inner: R) -> Self {
+    pub fn new(inner: R, hash: bool) -> Self {
         HashingReader {
             inner,
-            hasher: sha2::Digest::new(),
+            hasher: hash.then(sha2::Digest::new),
         }
     }
 
-    pub fn hex(self) -> String {
-        format!("{:x}", sha2::Digest::finalize(self.hasher))
+    /// The SHA-256 of everything read, in hex; None without a hasher.
+    pub fn hex(self) -> Option<String> {
+        self.hasher
+            .map(|h| format!("{:x}", sha2::Digest::finalize(h)))
     }
 }
 
 impl<R: Read> Read for HashingReader<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
-        sha2::Digest::update(&mut self.hasher, &buf[..n]);
+        if let Some(hasher) = &mut self.hasher {
+            sha2::Digest::update(hasher, &buf[..n]);
+        }
         Ok(n)
     }
 }
 
 /// SHA-256 of a whole file, read in a stream.
 pub fn sha256_file(path: &Path) -> std::io::Result<String> {
-    let mut r = HashingReader::new(File::open(path)?);
-    std::io::copy(&mut r, &mut std::io::sink())?;
-    Ok(r.hex())
+    use sha2::Digest;
+    let mut hasher = sha2::Sha256::new();
+    std::io::copy(&mut File::open(path)?, &mut hasher)?;
+    Ok(format!("{:x}", hasher.finalize()))
 }
 
-/// Open `path`, sniff its format and decode it.
+/// Open `path`, sniff its format and decode it; the file's SHA-256 is computed on the way.
 pub fn decode_file(path: &Path) -> Result<Decoded, DecodeError> {
+    open(path, true)
+}
+
+/// `decode_file` without the file's hash, for a dry run, which records no file: on a
+/// 1.7 GB CSV the hash is half of the reader thread's work, which the parser threads wait on.
+pub fn decode_file_unhashed(path: &Path) -> Result<Decoded, DecodeError> {
+    open(path, false)
+}
+
+fn open(path: &Path, hash: bool) -> Result<Decoded, DecodeError> {
     let mut file = File::open(path)?;
     let size = file.metadata()?.len();
     let mut head = Vec::with_capacity(4096);
@@ -92,7 +108,7 @@ pub fn decode_file(path: &Path) -> Result<Decoded, DecodeError> {
         let mut sample = Vec::with_capacity(1 << 20);
         File::open(path)?.take(1 << 20).read_to_end(&mut sample)?;
         let dialect = csv::sniff_dialect(&sample);
-        let file = HashingReader::new(File::open(path)?);
+        let file = HashingReader::new(File::open(path)?, hash);
         return Ok(Decoded::Csv(Box::new(CsvSources::new(file, path, dialect))));
     }
     if size > MAX_SINGLE_FILE {
@@ -103,10 +119,10 @@ pub fn decode_file(path: &Path) -> Result<Decoded, DecodeError> {
     }
     let mut bytes = head;
     file.read_to_end(&mut bytes)?;
-    let sha = {
+    let sha = hash.then(|| {
         use sha2::Digest;
         format!("{:x}", sha2::Sha256::digest(&bytes))
-    };
+    });
     decode_bytes(&bytes, path).map(|s| Decoded::One(Box::new(s), sha))
 }
 
