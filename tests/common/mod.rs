@@ -58,3 +58,14 @@ pub fn fingerprint(db: &Path) -> String {
     let out = succeed(bin().args(["stats", "--fingerprint", "--db"]).arg(db));
     String::from_utf8(out.stdout).unwrap()
 }
+
+/// FTS5's own check of the search index (external content) against its content tables.
+pub fn assert_index_matches_content(conn: &Connection) {
+    for fts in ["paragraphs_fts", "cables_fts"] {
+        conn.execute(
+            &format!("INSERT INTO {fts}({fts}, rank) VALUES ('integrity-check', 1)"),
+            [],
+        )
+        .unwrap_or_else(|e| panic!("{fts}: {e}"));
+    }
+}
