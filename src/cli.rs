@@ -1,9 +1,7 @@
 //! The command line: argument parsing (clap derive; doc comments are the `--help` text) and
 //! exit statuses: 0 all inputs stored, 3 some inputs rejected, 1 fatal error, 2 usage.
 
-use crate::decode::{self, Decoded};
 use crate::ingest;
-use crate::parse;
 use clap::{Parser, Subcommand};
 use std::io::Write;
 use std::path::PathBuf;
@@ -25,9 +23,12 @@ enum Command {
     ///
     /// Each PATH is a file or a directory, walked recursively (symlinks not followed, hidden
     /// files skipped). Formats are recognised from the content. The database is created and
-    /// migrated automatically. Re-running skips unchanged files and cables; a cable with new
-    /// content becomes a new version (all versions are kept in cable_versions). Only one
-    /// ingest writes an archive at a time; Ctrl-C stops after the current batch.
+    /// migrated automatically. The same cable in several renderings (HTML page, page text, raw
+    /// file, CSV row) is one version with several sources (cable_sources); only a different
+    /// telegram text is a new version (kept in cable_versions). A walked file that is not a
+    /// cable is skipped; a broken one is rejected (exit status 3). Re-running skips unchanged
+    /// files and cables. Only one ingest writes an archive at a time; Ctrl-C or SIGTERM stops
+    /// after the current batch (exit 130 or 143).
     Ingest {
         /// Files or directories to ingest.
         #[arg(required = true)]
@@ -35,7 +36,8 @@ enum Command {
         /// The database file.
         #[arg(long, default_value = "archive.db")]
         db: PathBuf,
-        /// Print only the final summary line (no progress bar).
+        /// Print only the final summary line (no progress bar, no per-file lines; every
+        /// problem is still recorded in ingest_errors).
         #[arg(long, short)]
         quiet: bool,
         /// Parser threads (default: one per core). The order of rows does not depend on it.
@@ -50,6 +52,10 @@ enum Command {
         /// Do not build (and drop, if present) the full-text search index.
         #[arg(long)]
         no_fts: bool,
+        /// Forget the recorded files under PATH that no longer exist (their cables stay), so
+        /// they are no longer reported as gone.
+        #[arg(long)]
+        forget_gone: bool,
     },
     /// Run a canned query from sql/queries/ (read-only).
     ///
@@ -157,6 +163,7 @@ pub fn main() -> i32 {
             full,
             dry_run,
             no_fts,
+            forget_gone,
         } => {
             let arguments = std::env::args().skip(1).collect::<Vec<_>>().join(" ");
             ingest::run(&ingest::Options {
@@ -168,18 +175,11 @@ pub fn main() -> i32 {
                 full,
                 dry_run,
                 fts: !no_fts,
+                forget_gone,
             })
-            .map(|c| {
-                if c.interrupted {
-                    130
-                } else if c.rejected > 0 {
-                    3
-                } else {
-                    0
-                }
-            })
+            .map(|c| c.exit_status())
         }
-        Command::Parse { file } => parse_file(&file),
+        Command::Parse { file } => ingest::parse_file(&file),
         Command::Stats { db, fingerprint } => crate::stats::run(&db, fingerprint).map(|()| 0),
         Command::Query {
             name,
@@ -295,43 +295,4 @@ fn run_query(
     let format = format.unwrap_or_else(crate::query::OutputFormat::default_for_stdout);
     crate::query::print(&rows, format, &mut std::io::stdout().lock())?;
     Ok(0)
-}
-
-fn parse_file(file: &std::path::Path) -> anyhow::Result<i32> {
-    if !file.exists() {
-        anyhow::bail!("{}: no such file or directory", file.display());
-    }
-    let shown = file.display().to_string();
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    let mut rejected = false;
-    match decode::decode_file(file) {
-        Ok(Decoded::One(source, _)) => match parse::parse(*source) {
-            Ok(cable) => writeln!(out, "{}", serde_json::to_string_pretty(&cable)?)?,
-            Err(e) => {
-                eprintln!("{shown}: {e}");
-                rejected = true;
-            }
-        },
-        Ok(Decoded::Csv(rows)) => {
-            for row in rows {
-                let parsed = row.map_err(|e| e.to_string()).and_then(|s| {
-                    let row = s.source_row.unwrap_or(0);
-                    parse::parse(s).map_err(|e| format!("row {row}: {e}"))
-                });
-                match parsed {
-                    Ok(cable) => writeln!(out, "{}", serde_json::to_string(&cable)?)?,
-                    Err(e) => {
-                        eprintln!("{shown}: {e}");
-                        rejected = true;
-                    }
-                }
-            }
-        }
-        Err(e) => {
-            eprintln!("{shown}: {e}");
-            rejected = true;
-        }
-    }
-    Ok(if rejected { 3 } else { 0 })
 }

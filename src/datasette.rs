@@ -66,9 +66,14 @@ const TABLES: &[TableDoc] = &[
         ("content_sha256", "Identity of this version"),
         ("first_seen_run", "The ingest run that first stored it"),
     ]),
+    ("cable_sources", "Every file or CSV row a cable was read from: the same version in several renderings (HTML page, page text, raw file, CSV row) is one cable with several sources.", None, &["source_format"], None, &[
+        ("content_sha256", "The version this source holds (its normalised telegram text)"),
+        ("source_row", "CSV row number; 0 for a single-cable file"),
+        ("ingest_run_id", "The ingest run that recorded it"),
+    ]),
     ("ingest_files", "Input files as last ingested (path, size, modification time, content hash): unchanged files are skipped.", None, &[], None, &[]),
     ("ingest_runs", "One row per ingest run: times, version, counts and status.", Some("started_at"), &["status"], None, &[]),
-    ("ingest_errors", "Inputs an ingest run rejected, with the file, row and reason.", None, &["run_id"], None, &[]),
+    ("ingest_errors", "Inputs an ingest run rejected (broken cables) or skipped (walked files that are not cables), with the file, row and reason.", None, &["run_id", "kind"], None, &[]),
 ];
 
 /// Facets for the views, by name.

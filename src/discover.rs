@@ -11,7 +11,13 @@ use walkdir::WalkDir;
 #[derive(Debug)]
 pub enum Found {
     File {
+        /// As reached from the command line: what messages show.
         path: PathBuf,
+        /// Absolute, without `.`/`..` or symlinked directories (the root canonicalised once):
+        /// what the archive records, so a file reached by another path is still the same file.
+        canonical: PathBuf,
+        /// Named on the command line itself rather than found by walking a directory.
+        named: bool,
         size: u64,
         /// Modification time in nanoseconds since the epoch (0 when unknown).
         mtime_ns: i64,
@@ -57,6 +63,13 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
 }
 
 fn walk(root: &Path, out: &mut Vec<Found>) {
+    let canonical_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    // Below the root nothing is a symlink (they are not followed), so the root's canonical
+    // form joined with the rest is canonical: one system call per root, not per file.
+    let canonical = |p: &Path| match p.strip_prefix(root) {
+        Ok(rest) if !rest.as_os_str().is_empty() => canonical_root.join(rest),
+        _ => canonical_root.clone(),
+    };
     let walker = WalkDir::new(root)
         .follow_links(false)
         .sort_by_file_name()
@@ -69,6 +82,8 @@ fn walk(root: &Path, out: &mut Vec<Found>) {
                 out.push(Found::File {
                     size: meta.as_ref().map_or(0, |m| m.len()),
                     mtime_ns: meta.as_ref().map_or(0, mtime_ns),
+                    canonical: canonical(e.path()),
+                    named: e.depth() == 0,
                     path: e.into_path(),
                 })
             }
@@ -79,6 +94,8 @@ fn walk(root: &Path, out: &mut Vec<Found>) {
                         out.push(Found::File {
                             size: meta.len(),
                             mtime_ns: mtime_ns(&meta),
+                            canonical: canonical_root.clone(),
+                            named: true,
                             path: e.into_path(),
                         });
                     }

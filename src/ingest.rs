@@ -1,12 +1,16 @@
 //! Ingest: runs the pipeline discover → decode → parse → store for one `ingest` command.
 //!
-//! Three stages run at once: a reader thread walks and decodes the inputs (a CSV as a stream)
-//! into chunks, a rayon pool parses each chunk on `--jobs` threads, and the calling thread
-//! writes the parsed chunks in input order, so the same input always gives the same row ids.
-//! Channels between the stages are bounded, so memory does not grow with the input. Each
-//! rejected input is printed as `path: reason` on stderr and recorded in `ingest_errors`.
-//! Unchanged input files (path, size, mtime, else content hash) and unchanged cables are
-//! skipped; one ingest at a time may write an archive; Ctrl-C stops after the current batch.
+//! `run` is five steps: open and lock the archive, plan the inputs (walk, what is known,
+//! what is gone), run the pipeline, finish the search index, report. The pipeline has three
+//! stages at once: a reader thread walks and decodes the inputs (a CSV as a stream) into
+//! chunks, a rayon pool parses each chunk on `--jobs` threads, and the calling thread writes
+//! the parsed chunks in input order, so the same input always gives the same row ids.
+//! Channels between the stages are bounded, so memory does not grow with the input.
+//! A source already recorded with the same text is skipped before parsing; another rendering
+//! of a stored version is a duplicate source, not an error (`store::Writer::write`). A walked
+//! file that is not a cable is skipped; a broken one, or one named on the command line, is
+//! rejected; both are recorded in `ingest_errors`. SIGINT and SIGTERM stop after the current
+//! batch.
 
 use crate::decode::{self, CsvRow, DecodeError, Decoded};
 use crate::discover::{self, Found};
@@ -16,9 +20,10 @@ use crate::store::{self, Outcome, Writer};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
+use std::fmt;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -32,6 +37,9 @@ const IN_FLIGHT: usize = 4;
 const CHECKPOINT_EVERY: Duration = Duration::from_millis(200);
 /// How long a second ingest waits for the first to finish before giving up.
 const LOCK_WAIT: Duration = Duration::from_secs(3);
+/// Per-file lines printed on stderr before the rest are only counted (all are recorded in
+/// `ingest_errors`).
+const MAX_MESSAGES: usize = 20;
 
 #[derive(Debug, Default, Clone)]
 pub struct Counts {
@@ -41,11 +49,67 @@ pub struct Counts {
     pub added: u64,
     pub updated: u64,
     pub unchanged: u64,
+    /// Other renderings (files, CSV rows) of a version already stored.
+    pub duplicates: u64,
     /// New versions older than the stored current one (kept in `cable_versions`).
     pub older_versions: u64,
     pub rejected: u64,
-    /// The run was stopped by Ctrl-C after a complete batch.
-    pub interrupted: bool,
+    /// Walked files that are not cables at all.
+    pub skipped: u64,
+    /// Files recorded under the given paths that no longer exist.
+    pub gone: u64,
+    /// The run was stopped by SIGINT or SIGTERM (the signal number) after a complete batch.
+    pub signal: Option<i32>,
+}
+
+impl Counts {
+    pub fn interrupted(&self) -> bool {
+        self.signal.is_some()
+    }
+
+    /// The exit status the README documents: 128 + the signal, 3 if an input was rejected.
+    pub fn exit_status(&self) -> i32 {
+        match self.signal {
+            Some(sig) => 128 + sig,
+            None if self.rejected > 0 => 3,
+            None => 0,
+        }
+    }
+
+    fn status(&self) -> &'static str {
+        match (self.interrupted(), self.rejected) {
+            (true, _) => "interrupted",
+            (false, 0) => "ok",
+            (false, _) => "rejected-some",
+        }
+    }
+}
+
+/// The summary line, without the time and the archive: `2943 files: 980 cables added,
+/// 0 updated, 0 unchanged, 0 rejected, 2940 duplicate sources, 2 skipped (not cables)`.
+impl fmt::Display for Counts {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.interrupted() {
+            f.write_str("interrupted: ")?;
+        }
+        write!(
+            f,
+            "{} files: {} cables added, {} updated, {} unchanged, {} rejected",
+            self.files, self.added, self.updated, self.unchanged, self.rejected
+        )?;
+        for (n, what) in [
+            (self.duplicates, "duplicate sources"),
+            (self.skipped, "skipped (not cables)"),
+            (self.files_unchanged, "files unchanged"),
+            (self.older_versions, "older versions kept"),
+            (self.gone, "files gone"),
+        ] {
+            if n > 0 {
+                write!(f, ", {n} {what}")?;
+            }
+        }
+        Ok(())
+    }
 }
 
 pub struct Options {
@@ -61,11 +125,23 @@ pub struct Options {
     pub dry_run: bool,
     /// Keep a full-text search index (built at the end of the first run).
     pub fts: bool,
+    /// Forget the recorded files under the given paths that no longer exist.
+    pub forget_gone: bool,
 }
 
-/// An input that could not be ingested.
+/// Why an input was not stored: `Skipped` for a walked file that is not a cable at all,
+/// `Rejected` for a broken cable or a non-cable named on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Rejected,
+    Skipped,
+}
+
+/// An input that was not stored, as printed and recorded.
 struct Rejection {
-    path: String,
+    kind: Kind,
+    /// The path as reached from the command line.
+    path: Arc<str>,
     location: Option<String>,
     reason: String,
 }
@@ -78,11 +154,11 @@ struct FileDone {
     sha256: String,
 }
 
-/// What the reader hands to the parsers.
+/// What the reader hands to the parsers (with the path as reached, for messages).
 enum Item {
-    Source(Box<Source>),
+    Source(Box<Source>, Arc<str>),
     /// A CSV record still to decode: decoding runs on the parser threads.
-    CsvRow(Box<CsvRow>),
+    CsvRow(Box<CsvRow>, Arc<str>),
     Rejected(Rejection),
     File(FileDone),
 }
@@ -92,57 +168,151 @@ enum Parsed {
     Cable(Box<Cable>),
     /// A cable parsed in a dry run: counted, dropped on the parser thread that built it.
     DryRun,
-    /// Stored before with the same content by this parser version: not parsed again.
+    /// This source was recorded before with the same text by this parser version.
     Unchanged,
     Rejected(Rejection),
     File(FileDone),
 }
 
-/// Reference id → content hash of what is already stored (empty with `--full`).
-type Known = HashMap<String, String>;
-/// Path → (size, mtime, hash) of the files last ingested (empty with `--full`).
+/// (path, row) key → version prefix of the sources already stored (empty with `--full`).
+type KnownSources = HashMap<u64, u64>;
+/// Canonical path → (size, mtime, hash) of the files last ingested (empty with `--full`).
 type KnownFiles = HashMap<String, (i64, i64, String)>;
 
-fn parse_item(item: Item, known: &Known) -> Parsed {
+fn rejected(path: &Arc<str>, location: Option<String>, reason: impl ToString) -> Rejection {
+    Rejection {
+        kind: Kind::Rejected,
+        path: path.clone(),
+        location,
+        reason: reason.to_string(),
+    }
+}
+
+fn parse_item(item: Item, known: &KnownSources) -> Parsed {
     match item {
         Item::Rejected(r) => Parsed::Rejected(r),
         Item::File(f) => Parsed::File(f),
-        Item::CsvRow(row) => {
-            let path = row.path().to_string();
-            match row.into_source() {
-                Ok(source) => parse_item(Item::Source(Box::new(source)), known),
-                Err(DecodeError::Row { row, reason }) => Parsed::Rejected(Rejection {
-                    path,
-                    location: Some(format!("row {row}")),
-                    reason,
-                }),
-                Err(e) => Parsed::Rejected(Rejection {
-                    path,
-                    location: None,
-                    reason: e.to_string(),
-                }),
+        Item::CsvRow(row, shown) => match row.into_source() {
+            Ok(source) => parse_item(Item::Source(Box::new(source), shown), known),
+            Err(DecodeError::Row { row, reason }) => {
+                Parsed::Rejected(rejected(&shown, Some(format!("row {row}")), reason))
             }
-        }
-        Item::Source(source) => {
-            if !known.is_empty() {
-                let id = source.reference_id.as_deref().map(parse::canonical_id);
-                if let Some(stored) = id.and_then(|id| known.get(&id)) {
-                    if *stored == parse::content_sha256(&source) {
-                        return Parsed::Unchanged;
-                    }
-                }
+            Err(e) => Parsed::Rejected(rejected(&shown, None, e)),
+        },
+        Item::Source(source, shown) => {
+            let row = source.source_row.map_or(0, |r| r as i64);
+            if !known.is_empty()
+                && store::source_is_known(
+                    known,
+                    &source.source_path,
+                    row,
+                    &parse::content_sha256(&source),
+                )
+            {
+                return Parsed::Unchanged;
             }
-            let path = source.source_path.clone();
             let location = source.source_row.map(|r| format!("row {r}"));
             match parse::parse(*source) {
                 Ok(cable) => Parsed::Cable(Box::new(cable)),
-                Err(e) => Parsed::Rejected(Rejection {
-                    path,
-                    location,
-                    reason: e.to_string(),
-                }),
+                Err(e) => Parsed::Rejected(rejected(&shown, location, e)),
             }
         }
+    }
+}
+
+/// Every source of one file, decoded as far as the reader does it (CSV records are decoded
+/// on the parser threads), handed to `emit` in order; false from `emit` stops. The one
+/// decode dispatch for both `ingest` and `parse`. Returns the file's SHA-256 when it was read
+/// to the end and hashing was asked for.
+fn read_file(
+    path: &Path,
+    canonical: &Path,
+    named: bool,
+    hash: bool,
+    emit: &mut dyn FnMut(Item, u64) -> bool,
+) -> Option<String> {
+    let shown: Arc<str> = path.display().to_string().into();
+    let decoded = match hash {
+        true => decode::decode_file(canonical),
+        false => decode::decode_file_unhashed(canonical),
+    };
+    match decoded {
+        Ok(Decoded::One(source, sha)) => emit(Item::Source(source, shown), 0).then_some(sha)?,
+        Ok(Decoded::Csv(mut rows)) => {
+            while let Some(row) = rows.next_row() {
+                let item = match row {
+                    Ok(row) => Item::CsvRow(Box::new(row), shown.clone()),
+                    Err(DecodeError::Row { row, reason }) => {
+                        Item::Rejected(rejected(&shown, Some(format!("row {row}")), reason))
+                    }
+                    Err(e) => Item::Rejected(rejected(&shown, None, e)),
+                };
+                if !emit(item, rows.bytes_read()) {
+                    return None;
+                }
+            }
+            // Recorded only when read to the end.
+            (*rows).into_inner().and_then(|r| r.hex())
+        }
+        Err(e) => {
+            // What you name, you get told about: a walk only skips what is not a cable.
+            let kind = match e.is_not_a_cable() && !named {
+                true => Kind::Skipped,
+                false => Kind::Rejected,
+            };
+            let r = Rejection {
+                kind,
+                ..rejected(&shown, None, e)
+            };
+            emit(Item::Rejected(r), 0);
+            None
+        }
+    }
+}
+
+/// `cable-archive parse FILE`: every cable of one file as JSON on stdout (one pretty object
+/// for a single cable, one object per line for a CSV), problems on stderr; 3 if any.
+pub fn parse_file(file: &Path) -> anyhow::Result<i32> {
+    if !file.exists() {
+        anyhow::bail!("{}: no such file or directory", file.display());
+    }
+    let (stdout, mut failed) = (std::io::stdout(), false);
+    let mut out = stdout.lock();
+    let mut result = Ok(());
+    let pretty = !matches!(decode::decode_file_unhashed(file), Ok(Decoded::Csv(_)));
+    read_file(file, file, true, false, &mut |item, _| {
+        match parse_item(item, &KnownSources::new()) {
+            Parsed::Cable(cable) => {
+                use std::io::Write;
+                let json = match pretty {
+                    true => serde_json::to_string_pretty(&cable),
+                    false => serde_json::to_string(&cable),
+                };
+                result = json
+                    .map_err(anyhow::Error::from)
+                    .and_then(|j| writeln!(out, "{j}").map_err(Into::into));
+            }
+            Parsed::Rejected(r) => {
+                eprintln!("{}", message(&r));
+                failed = true;
+            }
+            _ => {}
+        }
+        result.is_ok()
+    });
+    result?;
+    Ok(if failed { 3 } else { 0 })
+}
+
+/// `path: [row N: ]reason`, or `path: skipped: reason`.
+fn message(r: &Rejection) -> String {
+    let place = match &r.location {
+        Some(l) => format!("{}: {l}", r.path),
+        None => r.path.to_string(),
+    };
+    match r.kind {
+        Kind::Rejected => format!("{place}: {}", r.reason),
+        Kind::Skipped => format!("{place}: skipped: {}", r.reason),
     }
 }
 
@@ -159,14 +329,14 @@ struct Reader<'a> {
     tx: SyncSender<Vec<Item>>,
     progress: &'a Progress,
     known_files: &'a KnownFiles,
-    stop: &'a AtomicBool,
+    stop: &'a AtomicUsize,
     chunk: Vec<Item>,
     /// Hash each file for `ingest_files` (not in a dry run, which records none).
     hash_files: bool,
 }
 
 impl Reader<'_> {
-    /// Queue an item; false when the parsers hung up or Ctrl-C asked to stop.
+    /// Queue an item; false when the parsers hung up or a signal asked to stop.
     fn push(&mut self, item: Item) -> bool {
         self.chunk.push(item);
         if self.chunk.len() >= CHUNK {
@@ -175,43 +345,38 @@ impl Reader<'_> {
                 return false;
             }
         }
-        !self.stop.load(Ordering::Relaxed)
+        self.stop.load(Ordering::Relaxed) == 0
     }
 
-    fn reject(&mut self, path: &str, location: Option<String>, reason: String) -> bool {
-        self.push(Item::Rejected(Rejection {
-            path: path.to_string(),
-            location,
-            reason,
-        }))
-    }
-
-    /// Walk, decode and batch. Stops quietly when the parsers hang up or on Ctrl-C.
+    /// Walk, decode and batch. Stops quietly when the parsers hang up or on a signal.
     fn run(mut self, found: Vec<Found>) {
         let mut done_bytes = 0u64;
         for f in found {
-            if self.stop.load(Ordering::Relaxed) {
+            if self.stop.load(Ordering::Relaxed) != 0 {
                 break;
             }
             self.progress.files.fetch_add(1, Ordering::Relaxed);
-            let (path, size, mtime_ns) = match f {
+            let keep_going = match f {
                 Found::File {
                     path,
+                    canonical,
+                    named,
                     size,
                     mtime_ns,
-                } => (path, size, mtime_ns),
+                } => {
+                    let go = self.file(&path, &canonical, named, size, mtime_ns, done_bytes);
+                    done_bytes += size;
+                    go
+                }
                 Found::Problem { path, reason } => {
-                    if !self.reject(&path, None, reason) {
-                        break;
-                    }
-                    continue;
+                    let r = rejected(&path.into(), None, reason);
+                    self.push(Item::Rejected(r))
                 }
             };
-            if !self.file(&path, size, mtime_ns, done_bytes) {
+            self.progress.bytes.store(done_bytes, Ordering::Relaxed);
+            if !keep_going {
                 break;
             }
-            done_bytes += size;
-            self.progress.bytes.store(done_bytes, Ordering::Relaxed);
         }
         if !self.chunk.is_empty() {
             let _ = self.tx.send(std::mem::take(&mut self.chunk));
@@ -219,17 +384,25 @@ impl Reader<'_> {
     }
 
     /// One input file; false to stop the walk.
-    fn file(&mut self, path: &Path, size: u64, mtime_ns: i64, done_bytes: u64) -> bool {
-        let shown = path.display().to_string();
+    fn file(
+        &mut self,
+        path: &Path,
+        canonical: &Path,
+        named: bool,
+        size: u64,
+        mtime_ns: i64,
+        done_bytes: u64,
+    ) -> bool {
+        let key = canonical.display().to_string();
         let done = |sha256: String| {
             Item::File(FileDone {
-                path: shown.clone(),
+                path: key.clone(),
                 size: size as i64,
                 mtime_ns,
                 sha256,
             })
         };
-        if let Some((known_size, known_mtime, known_sha)) = self.known_files.get(&shown) {
+        if let Some((known_size, known_mtime, known_sha)) = self.known_files.get(&key) {
             if *known_size == size as i64 && *known_mtime == mtime_ns {
                 self.progress
                     .files_unchanged
@@ -237,50 +410,31 @@ impl Reader<'_> {
                 return true;
             }
             // Touched or copied but maybe the same: compare contents before any parsing.
-            if decode::sha256_file(path).is_ok_and(|sha| sha == *known_sha) {
+            if decode::sha256_file(canonical).is_ok_and(|sha| sha == *known_sha) {
                 self.progress
                     .files_unchanged
                     .fetch_add(1, Ordering::Relaxed);
                 return self.push(done(known_sha.clone()));
             }
         }
-        let decoded = match self.hash_files {
-            true => decode::decode_file(path),
-            false => decode::decode_file_unhashed(path),
-        };
-        match decoded {
-            Ok(Decoded::One(source, sha)) => {
-                self.push(Item::Source(source)) && sha.is_none_or(|sha| self.push(done(sha)))
-            }
-            Ok(Decoded::Csv(mut rows)) => {
-                while let Some(row) = rows.next_row() {
-                    let item = match row {
-                        Ok(row) => Item::CsvRow(Box::new(row)),
-                        Err(DecodeError::Row { row, reason }) => Item::Rejected(Rejection {
-                            path: shown.clone(),
-                            location: Some(format!("row {row}")),
-                            reason,
-                        }),
-                        Err(e) => Item::Rejected(Rejection {
-                            path: shown.clone(),
-                            location: None,
-                            reason: e.to_string(),
-                        }),
-                    };
-                    if !self.push(item) {
-                        return false;
-                    }
-                    self.progress
-                        .bytes
-                        .store(done_bytes + rows.bytes_read(), Ordering::Relaxed);
+        let mut going = true;
+        let progress = self.progress;
+        let sha = read_file(
+            path,
+            canonical,
+            named,
+            self.hash_files,
+            &mut |item, read| {
+                going = self.push(item);
+                if read > 0 {
+                    progress.bytes.store(done_bytes + read, Ordering::Relaxed);
                 }
-                // Recorded only when read to the end.
-                match (*rows).into_inner().and_then(|r| r.hex()) {
-                    Some(sha) => self.push(done(sha)),
-                    None => true,
-                }
-            }
-            Err(e) => self.reject(&shown, None, e.to_string()),
+                going
+            },
+        );
+        match sha {
+            Some(sha) if going => self.push(done(sha)),
+            _ => going,
         }
     }
 }
@@ -290,7 +444,7 @@ fn parse_chunks(
     rx: Receiver<Vec<Item>>,
     tx: SyncSender<Vec<Parsed>>,
     pool: &rayon::ThreadPool,
-    known: &Known,
+    known: &KnownSources,
     dry_run: bool,
 ) {
     for chunk in rx {
@@ -338,119 +492,147 @@ fn lock(db: &Path) -> anyhow::Result<std::fs::File> {
     }
 }
 
-/// Ctrl-C asks the reader to stop; what was read is parsed, written and committed.
-fn stop_flag() -> Arc<AtomicBool> {
-    static STOP: std::sync::OnceLock<Arc<AtomicBool>> = std::sync::OnceLock::new();
+/// SIGINT and SIGTERM ask the reader to stop (the flag holds the signal number); what was
+/// read is parsed, written and committed, and the run is recorded as interrupted. A second
+/// signal ends the process at once, with the same status.
+fn stop_flag() -> Arc<AtomicUsize> {
+    use signal_hook::consts::{SIGINT, SIGTERM};
+    use signal_hook::flag;
+    static STOP: std::sync::OnceLock<Arc<AtomicUsize>> = std::sync::OnceLock::new();
     STOP.get_or_init(|| {
-        let flag = Arc::new(AtomicBool::new(false));
-        let f = flag.clone();
-        // A second handler (tests running `run` twice) is not an error worth failing for.
-        let _ = ctrlc::set_handler(move || f.store(true, Ordering::SeqCst));
-        flag
+        let which = Arc::new(AtomicUsize::new(0));
+        let seen = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        for sig in [SIGINT, SIGTERM] {
+            // Registration fails only for signals that cannot be caught; these two can.
+            // The shutdown hook runs first, so it sees `seen` as the previous signal left it.
+            let _ = flag::register_conditional_shutdown(sig, 128 + sig, seen.clone());
+            let _ = flag::register(sig, seen.clone());
+            let _ = flag::register_usize(sig, which.clone(), sig as usize);
+        }
+        which
     })
     .clone()
 }
 
-/// Files recorded under the given roots that the walk no longer found.
-fn gone_files(paths: &[PathBuf], found: &[Found], known: &KnownFiles) -> Vec<String> {
-    let seen: HashSet<String> = found
-        .iter()
-        .filter_map(|f| match f {
-            Found::File { path, .. } => Some(path.display().to_string()),
-            Found::Problem { .. } => None,
-        })
-        .collect();
-    let roots: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
-    let mut gone: Vec<String> = known
-        .keys()
-        .filter(|k| !seen.contains(*k))
-        .filter(|k| {
-            roots.iter().any(|r| {
-                *k == r
-                    || k.strip_prefix(r.as_str())
-                        .is_some_and(|rest| rest.starts_with('/'))
-            })
-        })
-        .cloned()
-        .collect();
-    gone.sort();
-    gone
+/// What a run is about to read, and what it already knows.
+struct Plan {
+    found: Vec<Found>,
+    /// Bytes to read, for the progress bar.
+    total: u64,
+    known: KnownSources,
+    known_files: KnownFiles,
+    /// Canonical paths recorded under the given paths that the walk did not find.
+    gone: Vec<String>,
 }
 
-pub fn run(opts: &Options) -> anyhow::Result<Counts> {
-    let started = Instant::now();
-    let found = discover::discover(&opts.paths)?;
-    let _lock = match opts.dry_run {
-        true => None,
-        false => Some(lock(&opts.db)?),
-    };
-    let total: u64 = found
+/// Walk the paths (each file once, however it was reached) and look up what is known.
+fn plan(opts: &Options, writer: Option<&Writer>) -> anyhow::Result<Plan> {
+    let mut found = discover::discover(&opts.paths)?;
+    let mut seen = HashSet::new();
+    found.retain(|f| match f {
+        Found::File { canonical, .. } => seen.insert(canonical.clone()),
+        Found::Problem { .. } => true,
+    });
+    let total = found
         .iter()
         .map(|f| match f {
             Found::File { size, .. } => *size,
             Found::Problem { .. } => 0,
         })
         .sum();
-    let bar = progress_bar(total, opts.quiet, LOAD_BAR);
-    let mut writer = match opts.dry_run {
-        true => None,
-        false => Some(Writer::new(
-            store::open(&opts.db)?,
-            &opts.arguments,
-            opts.fts,
-        )?),
+    let (known, known_files) = match writer {
+        Some(w) if !opts.full => (w.known_sources()?, w.known_files()?),
+        _ => Default::default(),
     };
-    let (known, known_files) = match &writer {
-        Some(w) if !opts.full => (w.known_versions()?, w.known_files()?),
-        _ => (Known::new(), KnownFiles::new()),
+    let all_files = match writer {
+        Some(w) => w.recorded_files()?,
+        None => Vec::new(),
     };
-    let gone = gone_files(&opts.paths, &found, &known_files);
-    let mut counts = Counts::default();
+    let roots: Vec<PathBuf> = opts
+        .paths
+        .iter()
+        .map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.clone()))
+        .collect();
+    let gone = all_files
+        .into_iter()
+        .filter(|k| !seen.contains(Path::new(k)))
+        .filter(|k| roots.iter().any(|r| Path::new(k).starts_with(r)))
+        .filter(|k| !Path::new(k).exists())
+        .collect();
+    Ok(Plan {
+        found,
+        total,
+        known,
+        known_files,
+        gone,
+    })
+}
+
+/// Per-file lines on stderr: none with `--quiet`, else the first `MAX_MESSAGES`, then a count.
+struct Messages<'a> {
+    bar: &'a ProgressBar,
+    quiet: bool,
+    shown: usize,
+    more: usize,
+}
+
+impl Messages<'_> {
+    fn say(&mut self, line: &str) {
+        if self.quiet {
+            return;
+        }
+        if self.shown < MAX_MESSAGES {
+            self.shown += 1;
+            self.bar.suspend(|| eprintln!("{line}"));
+        } else {
+            self.more += 1;
+        }
+    }
+
+    fn finish(&self) {
+        if self.more > 0 {
+            eprintln!("… {} more, see ingest_errors", self.more);
+        }
+    }
+}
+
+/// The three stages, until the input is read or a signal stops the reader.
+fn pipeline(
+    opts: &Options,
+    plan: Plan,
+    writer: &mut Option<Writer>,
+    counts: &mut Counts,
+    messages: &mut Messages,
+    stop: &AtomicUsize,
+) -> anyhow::Result<()> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(opts.jobs)
         .thread_name(|i| format!("parse-{i}"))
         .build()?;
     let progress = Progress::default();
-    let stop = stop_flag();
-    // Copies the WAL into the file beside the writer through the load and the index build.
-    let checkpointer = match opts.dry_run {
-        true => None,
-        false => Some(store::Checkpointer::open(&opts.db)?.spawn(CHECKPOINT_EVERY)?),
-    };
+    let bar = messages.bar;
     let result = std::thread::scope(|s| -> anyhow::Result<()> {
         let (tx_items, rx_items) = sync_channel::<Vec<Item>>(IN_FLIGHT);
         let (tx_parsed, rx_parsed) = sync_channel::<Vec<Parsed>>(IN_FLIGHT);
         let reader = Reader {
             tx: tx_items,
             progress: &progress,
-            known_files: &known_files,
-            stop: &stop,
+            known_files: &plan.known_files,
+            stop,
             chunk: Vec::with_capacity(CHUNK),
             hash_files: !opts.dry_run,
         };
+        let found = plan.found;
         std::thread::Builder::new()
             .name("read".into())
             .spawn_scoped(s, move || reader.run(found))?;
-        let (pool, known) = (&pool, &known);
+        let (pool, known) = (&pool, &plan.known);
         let dry_run = opts.dry_run;
         s.spawn(move || parse_chunks(rx_items, tx_parsed, pool, known, dry_run));
         // The writer: this thread. Returning early drops `rx_parsed`, which stops the
         // other stages at their next hand-off.
         for chunk in rx_parsed {
             for parsed in chunk {
-                let mut reject =
-                    |r: Rejection, writer: &mut Option<Writer>| -> anyhow::Result<()> {
-                        let place = r
-                            .location
-                            .as_ref()
-                            .map_or_else(|| r.path.clone(), |l| format!("{}: {l}", r.path));
-                        bar.suspend(|| eprintln!("{place}: {}", r.reason));
-                        if let Some(writer) = writer.as_mut() {
-                            writer.record_error(&r.path, r.location.as_deref(), &r.reason)?;
-                        }
-                        counts.rejected += 1;
-                        Ok(())
-                    };
                 match parsed {
                     Parsed::Unchanged => counts.unchanged += 1,
                     Parsed::DryRun => counts.added += 1,
@@ -459,28 +641,30 @@ pub fn run(opts: &Options) -> anyhow::Result<Counts> {
                             counts.added += 1;
                             continue;
                         };
-                        let (outcome, twice) = w.write(&cable, opts.full)?;
-                        match outcome {
-                            Outcome::Added => counts.added += 1,
-                            Outcome::Updated => counts.updated += 1,
-                            Outcome::Unchanged => counts.unchanged += 1,
-                            Outcome::OlderVersion => counts.older_versions += 1,
-                        }
-                        if twice {
-                            reject(
-                                Rejection {
-                                    path: cable.source_path.clone(),
-                                    location: cable.source_row.map(|r| format!("row {r}")),
-                                    reason: format!(
-                                        "{} appears twice in this run with different content; both versions are kept in cable_versions",
-                                        cable.reference_id
-                                    ),
-                                },
-                                &mut writer,
-                            )?;
+                        *match w.write(&cable, opts.full)? {
+                            Outcome::Added => &mut counts.added,
+                            Outcome::Updated => &mut counts.updated,
+                            Outcome::Unchanged => &mut counts.unchanged,
+                            Outcome::Duplicate => &mut counts.duplicates,
+                            Outcome::OlderVersion => &mut counts.older_versions,
+                        } += 1;
+                    }
+                    Parsed::Rejected(r) => {
+                        messages.say(&message(&r));
+                        let kind = match r.kind {
+                            Kind::Rejected => {
+                                counts.rejected += 1;
+                                "rejected"
+                            }
+                            Kind::Skipped => {
+                                counts.skipped += 1;
+                                "skipped"
+                            }
+                        };
+                        if let Some(w) = writer.as_mut() {
+                            w.record_error(kind, &r.path, r.location.as_deref(), &r.reason)?;
                         }
                     }
-                    Parsed::Rejected(r) => reject(r, &mut writer)?,
                     Parsed::File(f) => {
                         if let Some(w) = writer.as_mut() {
                             w.record_file(&f.path, f.size, f.mtime_ns, &f.sha256)?;
@@ -489,89 +673,126 @@ pub fn run(opts: &Options) -> anyhow::Result<Counts> {
                 }
             }
             bar.set_position(progress.bytes.load(Ordering::Relaxed));
-            let n = counts.added + counts.updated + counts.unchanged;
+            let n = counts.added + counts.updated + counts.unchanged + counts.duplicates;
             bar.set_message(format!("{n} cables"));
         }
         Ok(())
     });
     counts.files = progress.files.load(Ordering::Relaxed);
     counts.files_unchanged = progress.files_unchanged.load(Ordering::Relaxed);
-    counts.interrupted = stop.load(Ordering::SeqCst);
+    result
+}
+
+/// Build the search index when the run has it to build (not after an interrupted load).
+fn finish_index(
+    writer: &mut Writer,
+    opts: &Options,
+    counts: &mut Counts,
+    stop: &AtomicUsize,
+) -> Result<(), store::StoreError> {
+    if !writer.search_index_wanted() || counts.interrupted() {
+        return Ok(());
+    }
+    let bar = progress_bar(0, opts.quiet, INDEX_BAR);
+    bar.set_message("building the search index");
+    let stopped = || stop.load(Ordering::SeqCst) != 0;
+    let built = writer.build_search_index(
+        &|done, total| {
+            bar.set_length(total);
+            bar.set_position(done);
+        },
+        &stopped,
+    )?;
+    bar.finish_and_clear();
+    if !built {
+        counts.signal = Some(stop.load(Ordering::SeqCst) as i32);
+    }
+    Ok(())
+}
+
+pub fn run(opts: &Options) -> anyhow::Result<Counts> {
+    let started = Instant::now();
+    // Open and lock (nothing to open in a dry run).
+    let _lock = match opts.dry_run {
+        true => None,
+        false => Some(lock(&opts.db)?),
+    };
+    let mut writer = match opts.dry_run {
+        true => None,
+        false => Some(Writer::new(
+            store::open(&opts.db)?,
+            &opts.arguments,
+            opts.fts,
+        )?),
+    };
+    let plan = plan(opts, writer.as_ref())?;
+    let bar = progress_bar(plan.total, opts.quiet, LOAD_BAR);
+    let mut counts = Counts {
+        gone: plan.gone.len() as u64,
+        ..Counts::default()
+    };
+    let gone = plan.gone.clone();
+    let mut messages = Messages {
+        bar: &bar,
+        quiet: opts.quiet,
+        shown: 0,
+        more: 0,
+    };
+    let stop = stop_flag();
+    // Copies the WAL into the file beside the writer through the load and the index build.
+    let checkpointer = match opts.dry_run {
+        true => None,
+        false => Some(store::Checkpointer::open(&opts.db)?.spawn(CHECKPOINT_EVERY)?),
+    };
+    let loaded = pipeline(opts, plan, &mut writer, &mut counts, &mut messages, &stop);
+    let sig = stop.load(Ordering::SeqCst);
+    counts.signal = (sig != 0).then_some(sig as i32);
     bar.finish_and_clear();
     // A failed write (a full disk, an I/O error) names the archive; its last batch was rolled
     // back and everything committed before stays valid.
     let in_archive = |e: anyhow::Error| e.context(opts.db.display().to_string());
-    result.map_err(in_archive)?;
+    loaded.map_err(in_archive)?;
     if let Some(writer) = writer.as_mut() {
         writer.finish_load().map_err(|e| in_archive(e.into()))?;
-        // An interrupted run leaves the index to the next run, which builds it.
-        if writer.search_index_wanted() && !counts.interrupted {
-            let bar = progress_bar(0, opts.quiet, INDEX_BAR);
-            bar.set_message("building the search index");
-            let built = writer
-                .build_search_index(
-                    &|done, total| {
-                        bar.set_length(total);
-                        bar.set_position(done);
-                    },
-                    &stop,
-                )
+        finish_index(writer, opts, &mut counts, &stop).map_err(|e| in_archive(e.into()))?;
+        if opts.forget_gone {
+            writer
+                .forget_files(&gone)
                 .map_err(|e| in_archive(e.into()))?;
-            bar.finish_and_clear();
-            counts.interrupted = !built;
         }
     }
     drop(checkpointer);
-    let status = if counts.interrupted {
-        "interrupted"
-    } else if counts.rejected > 0 {
-        "rejected-some"
-    } else {
-        "ok"
-    };
     if let Some(writer) = writer {
+        let status = counts.status();
         writer
             .finish(&counts, status)
             .map_err(|e| in_archive(e.into()))?;
     }
-    for path in gone.iter().take(5) {
-        eprintln!("{path}: gone since it was last ingested (its cables stay in the archive)");
+    report(opts, &counts, &gone, &mut messages, started.elapsed());
+    Ok(counts)
+}
+
+/// Gone files (capped like the other per-file lines), then the summary line.
+fn report(
+    opts: &Options,
+    counts: &Counts,
+    gone: &[String],
+    messages: &mut Messages,
+    elapsed: Duration,
+) {
+    let note = match opts.forget_gone {
+        true => "forgotten (its cables stay in the archive)",
+        false => "gone since it was last ingested (its cables stay; --forget-gone forgets it)",
+    };
+    for path in gone {
+        messages.say(&format!("{path}: {note}"));
     }
-    if gone.len() > 5 {
-        eprintln!(
-            "... and {} more files gone since they were last ingested",
-            gone.len() - 5
-        );
-    }
+    messages.finish();
     let target = match opts.dry_run {
         true => "(dry run, nothing stored)".to_string(),
         false => opts.db.display().to_string(),
     };
-    let extra = [
-        (counts.files_unchanged, "files unchanged"),
-        (counts.older_versions, "older versions kept"),
-        (gone.len() as u64, "files gone"),
-    ]
-    .iter()
-    .filter(|(n, _)| *n > 0)
-    .map(|(n, what)| format!(", {n} {what}"))
-    .collect::<String>();
-    eprintln!(
-        "{}{} files: {} cables added, {} updated, {} unchanged, {} rejected{extra} in {:.2}s -> {}",
-        if counts.interrupted {
-            "interrupted: "
-        } else {
-            ""
-        },
-        counts.files,
-        counts.added,
-        counts.updated,
-        counts.unchanged,
-        counts.rejected,
-        started.elapsed().as_secs_f64(),
-        target
-    );
-    Ok(counts)
+    eprintln!("{counts} in {:.2}s -> {target}", elapsed.as_secs_f64());
 }
 
 /// Bytes read through the load.

@@ -72,14 +72,9 @@ pub fn run(conn: &Connection, reference_id: &str, out: &mut impl Write) -> anyho
         ("Classified by", 15),
         ("Reasons", 16),
         ("Signer", 17),
-        ("Source", 19),
     ];
     for (label, i) in meta {
-        let value = if i == 19 {
-            format!("{} {}", field(19), field(20))
-        } else {
-            field(i)
-        };
+        let value = field(i);
         let same_as_id = i == 2 && value == field(1);
         if !value.trim().is_empty() && !same_as_id {
             writeln!(out, "{label:<16} {value}")?;
@@ -100,6 +95,36 @@ pub fn run(conn: &Connection, reference_id: &str, out: &mut impl Write) -> anyho
         Ok(rows.collect::<Result<_, _>>()?)
     };
     let s = |x: &Option<String>| x.clone().unwrap_or_default();
+
+    // Every file or CSV row this cable was read from, the one its rows come from first; paths
+    // under the current directory are shown relative to it.
+    let sources = list(&format!(
+        "SELECT source_format, source_path, source_row,
+            content_sha256 = (SELECT content_sha256 FROM cables WHERE id = ?1) AS current
+         FROM cable_sources WHERE cable_id = ?1
+         ORDER BY current DESC, {} DESC, source_path, source_row",
+        crate::store::RANK_SQL
+    ))?;
+    if !sources.is_empty() {
+        let here = std::env::current_dir().ok();
+        writeln!(out, "\nSources")?;
+        for r in &sources {
+            let path = s(&r[1]);
+            let shown = here
+                .as_ref()
+                .and_then(|h| std::path::Path::new(&path).strip_prefix(h).ok())
+                .map_or(path.clone(), |p| p.display().to_string());
+            let row = match s(&r[2]).as_str() {
+                "0" => String::new(),
+                n => format!(" row {n}"),
+            };
+            let older = match s(&r[3]).as_str() {
+                "1" => "",
+                _ => " (an older version)",
+            };
+            writeln!(out, "  {:<9} {shown}{row}{older}", s(&r[0]))?;
+        }
+    }
 
     let recipients = list("SELECT kind, route, name, precedence, mcn FROM recipients WHERE cable_id = ?1 ORDER BY position")?;
     if !recipients.is_empty() {

@@ -17,6 +17,8 @@ const TABLES: &[&str] = &[
     "markings",
     "cable_references",
     "parse_warnings",
+    "cable_sources",
+    "cable_versions",
     "ingest_runs",
     "ingest_errors",
 ];
@@ -40,6 +42,13 @@ const FINGERPRINT_QUERIES: &[&str] = &[
         FROM cable_references r JOIN cables c ON c.id = r.cable_id",
     "SELECT json_array(c.reference_id, w.field, w.message)
         FROM parse_warnings w JOIN cables c ON c.id = w.cable_id",
+    // Sources and versions without the run that first saw them: the same inputs give the
+    // same rows in one run or several, in any order.
+    "SELECT json_array(c.reference_id, s.content_sha256, s.source_path, s.source_format,
+        s.source_row, s.published_id, s.created_at, s.released_at, s.classification, s.origin,
+        s.title) FROM cable_sources s JOIN cables c ON c.id = s.cable_id",
+    "SELECT json_array(c.reference_id, v.content_sha256)
+        FROM cable_versions v JOIN cables c ON c.id = v.cable_id",
 ];
 
 pub fn run(db: &Path, fingerprint: bool) -> anyhow::Result<()> {

@@ -151,18 +151,26 @@ fn bad_inputs_are_reported_recorded_and_the_rest_is_stored() {
     for want in [
         format!("{d}/cables.csv: row 3: line 47: invalid created date \"02/31/2009 10:10\""),
         format!("{d}/cables.csv: row 4: line 48: 4 columns, expected 8"),
-        format!("{d}/empty.txt: empty file"),
-        format!("{d}/image.png: binary file, not text"),
-        format!("{d}/notes.txt: not a cable: no routing header, classification banner, TAGS or SUBJECT line found"),
+        // Walked files that are not cables are skipped, named once, and do not fail the run.
+        format!("{d}/empty.txt: skipped: empty file"),
+        format!("{d}/image.png: skipped: binary file (PNG image), not text"),
+        format!("{d}/notes.txt: skipped: not a cable: looks like prose; no routing header, classification banner, TAGS or SUBJECT line found"),
     ] {
         assert!(lines.contains(&want.as_str()), "missing {want:?} in:\n{stderr}");
     }
     assert!(
-        stderr.contains("6 files: 4 cables added, 0 updated, 0 unchanged, 5 rejected"),
+        stderr.contains(
+            "6 files: 4 cables added, 0 updated, 0 unchanged, 2 rejected, 3 skipped (not cables)"
+        ),
         "{stderr}"
     );
-    let errors: Vec<String> = query(&db, "SELECT source_path || '|' || coalesce(location, '') || '|' || reason FROM ingest_errors ORDER BY id");
+    let errors: Vec<String> = query(&db, "SELECT kind || '|' || source_path || '|' || coalesce(location, '') || '|' || reason FROM ingest_errors ORDER BY id");
     assert_eq!(errors.len(), 5, "{errors:?}");
+    let kinds: Vec<String> = query(&db, "SELECT kind FROM ingest_errors ORDER BY kind, id");
+    assert_eq!(
+        kinds,
+        ["rejected", "rejected", "skipped", "skipped", "skipped"]
+    );
     assert!(
         errors[0].ends_with("/cables.csv|row 3|line 47: invalid created date \"02/31/2009 10:10\""),
         "{errors:?}"
@@ -183,7 +191,7 @@ fn bad_inputs_are_reported_recorded_and_the_rest_is_stored() {
         &db,
         "SELECT json_array(files_seen, cables_added, rejected, status) FROM ingest_runs",
     );
-    assert_eq!(run, r#"[6,4,5,"rejected-some"]"#);
+    assert_eq!(run, r#"[6,4,2,"rejected-some"]"#);
 }
 
 #[test]

@@ -311,11 +311,11 @@ fn an_index_build_cut_short_is_refused_by_search_and_finished_by_the_next_ingest
     let (code, out, err) = run(&db, &["search", "\"sea wall\""]);
     assert_eq!((code, out.as_str()), (1, ""));
     assert!(err.contains("search index is incomplete"), "{err}");
-    // No cable changed: nothing is written but the index, built again whole.
+    // No file changed: nothing is written but the index, built again whole.
     let (code, err) = ingest(&db, &[&examples()]);
     assert_eq!(code, 0, "{err}");
     assert!(
-        err.contains("0 cables added, 0 updated, 5 unchanged"),
+        err.contains("0 cables added, 0 updated, 0 unchanged, 0 rejected, 4 files unchanged"),
         "{err}"
     );
     assert_index_matches_content(&rusqlite::Connection::open(&db).unwrap());

@@ -306,13 +306,25 @@ fn versions_keep_every_content_and_the_newest_stays_current() {
     let (code, stderr) = ingest(&db, &[&v2]);
     assert_eq!(code, 0, "{stderr}");
     assert!(stderr.contains("1 updated"), "{stderr}");
-    // The original again, from a path the archive has not seen: a known version.
+    // The original again, from a path the archive has not seen: another source of a known
+    // version, recorded, nothing else changes.
     let v3 = tmp.path().join("mirror");
     fs::create_dir(&v3).unwrap();
     fs::write(v3.join("09LEMURIA42.txt"), &original).unwrap();
     let (code, stderr) = ingest(&db, &[&v3]);
     assert_eq!(code, 0, "{stderr}");
-    assert!(stderr.contains("0 updated, 1 unchanged"), "{stderr}");
+    assert!(
+        stderr.contains("0 updated, 0 unchanged, 0 rejected, 1 duplicate sources"),
+        "{stderr}"
+    );
+    let sources: Vec<String> = query(
+        &db,
+        "SELECT s.source_path FROM cable_sources s JOIN cable_versions v
+         ON v.cable_id = s.cable_id AND v.content_sha256 = s.content_sha256
+         WHERE v.source_path LIKE '%release1%' ORDER BY 1",
+    );
+    assert_eq!(sources.len(), 2, "{sources:?}");
+    assert!(sources[0].contains("mirror") && sources[1].contains("release1"));
     assert_eq!(one::<i64>(&db, "SELECT count(*) FROM cable_versions"), 2);
     let current: String = one(
         &db,
@@ -383,12 +395,33 @@ fn unchanged_files_are_skipped_touched_ones_hashed_and_gone_ones_reported() {
     assert_eq!(code, 0);
     assert!(
         stderr.contains(&format!(
-            "{}: gone since it was last ingested (its cables stay in the archive)",
+            "{}: gone since it was last ingested (its cables stay; --forget-gone forgets it)",
             seed.display()
         )),
         "{stderr}"
     );
     assert!(stderr.contains("1 files gone"), "{stderr}");
+    // The same folder reached through `..`: the same files, nothing new is gone.
+    let detour = dir.join("..").join("in");
+    let (_, stderr) = ingest(&db, &[&detour]);
+    assert!(
+        stderr.contains("2 files unchanged, 1 files gone"),
+        "{stderr}"
+    );
+    // Forgotten once, no longer reported.
+    let out = bin()
+        .args(["ingest", "--forget-gone", "--db"])
+        .arg(&db)
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(": forgotten (its cables stay in the archive)"),
+        "{stderr}"
+    );
+    let (_, stderr) = ingest(&db, &[&dir]);
+    assert!(!stderr.contains("gone"), "{stderr}");
     assert_eq!(
         one::<i64>(
             &db,

@@ -130,9 +130,11 @@ impl CsvRow {
         }
         let mut warnings = Vec::new();
         let mut field = |i: usize| {
-            let (text, warning) = decode_text(&self.record[i]);
+            let (text, repairs) = decode_text(&self.record[i]);
             warnings.extend(
-                warning.map(|w| Warning::new("encoding", format!("column {}: {w}", i + 1))),
+                repairs
+                    .into_iter()
+                    .map(|w| Warning::new("encoding", format!("column {}: {w}", i + 1))),
             );
             text.into_owned()
         };

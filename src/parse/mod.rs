@@ -14,7 +14,6 @@ pub mod text;
 
 use crate::model::{Cable, Format, Source, Tag, Warning};
 use regex::Regex;
-use sha2::{Digest, Sha256};
 use std::sync::LazyLock;
 
 #[derive(Debug, thiserror::Error)]
@@ -46,7 +45,7 @@ pub fn looks_like_telegram(text: &str) -> bool {
     std::iter::once(first).chain(lines).any(|l| {
         let t = text::trim(l);
         t.starts_with("VZCZC")
-            || t.starts_with("TAGS")
+            || looks_like_tags_line(t)
             || t.starts_with("SUBJECT:")
             || t.starts_with("E.O. 1")
             || t.starts_with("EO 1")
@@ -54,28 +53,29 @@ pub fn looks_like_telegram(text: &str) -> bool {
     })
 }
 
+/// `TAGS: PREL`, `TAGS PREL, PGOV`, `TAGS:` — but not prose that starts with the word
+/// (`TAGS codes are links.` in the corpus README).
+fn looks_like_tags_line(t: &str) -> bool {
+    let Some(rest) = t.strip_prefix("TAGS") else {
+        return false;
+    };
+    match rest.strip_prefix(':') {
+        Some(_) => true,
+        None => rest
+            .trim_start_matches(text::is_ws)
+            .starts_with(|c: char| c.is_ascii_uppercase()),
+    }
+}
+
 /// Identifies the parser's output: bump the suffix whenever the same input would parse
 /// differently, so a re-ingest after an upgrade re-parses what it had skipped as unchanged.
-pub const PARSER_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "+p1");
+pub const PARSER_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "+p2");
 
-/// SHA-256 of a source as published: id, metadata, header and body. Computed before parsing,
-/// so an unchanged cable can be recognised without parsing it again.
+/// The identity of the version a source holds: the SHA-256 of its telegram text, normalised
+/// (`decode::identity_sha256`). Computed before parsing, so a version already stored can be
+/// recognised without parsing it again.
 pub fn content_sha256(source: &Source) -> String {
-    let id = source.reference_id.as_deref().map(canonical_id);
-    let mut d = Sha256::new();
-    for part in [
-        id.as_deref(),
-        source.created_at.as_deref(),
-        source.released_at.as_deref(),
-        source.classification.as_deref(),
-        source.origin.as_deref(),
-        source.header.as_deref(),
-        Some(source.body.as_str()),
-    ] {
-        d.update(part.unwrap_or("").as_bytes());
-        d.update([0u8]);
-    }
-    format!("{:x}", d.finalize())
+    crate::decode::identity_sha256(source.header.as_deref(), &source.body)
 }
 
 pub fn parse(source: Source) -> Result<Cable, ParseError> {

@@ -25,9 +25,10 @@ fn has_of(line: &str) -> bool {
     OF.find(line.as_bytes()).is_some()
 }
 
-/// NBSP counts as white space when parsing; the stored text keeps it.
+/// NBSP and zero-width characters (a U+FEFF left inside a copied text, U+200B) count as white
+/// space when parsing; the stored text keeps them.
 pub fn is_ws(c: char) -> bool {
-    c.is_whitespace() || c == '\u{a0}'
+    c.is_whitespace() || c == '\u{a0}' || crate::decode::is_zero_width(c)
 }
 
 pub fn trim(s: &str) -> &str {

@@ -4,7 +4,7 @@
 
 mod writer;
 
-pub use writer::{Outcome, Writer};
+pub use writer::{source_is_known, Outcome, Writer, RANK_SQL};
 
 use rusqlite::Connection;
 use std::path::Path;

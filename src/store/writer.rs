@@ -4,8 +4,9 @@
 use super::{FtsState, StoreError};
 use crate::model::Cable;
 use rusqlite::{params, Connection, OptionalExtension};
-use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
+use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+use std::sync::atomic::{AtomicI32, Ordering};
 use std::sync::Arc;
 
 /// The first 64 bits of a hex SHA-256.
@@ -16,6 +17,16 @@ fn hash_prefix(sha256_hex: &str) -> u64 {
         .unwrap_or(0)
 }
 
+/// A 64-bit key of a source (path, CSV row or 0) for the map of known sources.
+pub fn source_key_hash(path: &str, row: i64) -> u64 {
+    BuildHasherDefault::<DefaultHasher>::default().hash_one((path, row))
+}
+
+/// Does a source, before parsing, hold the version `known_sources` recorded for it?
+pub fn source_is_known(known: &HashMap<u64, u64>, path: &str, row: i64, sha256_hex: &str) -> bool {
+    known.get(&source_key_hash(path, row)) == Some(&hash_prefix(sha256_hex))
+}
+
 /// What writing one cable did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
@@ -23,8 +34,45 @@ pub enum Outcome {
     /// A new current version replaced the stored one.
     Updated,
     Unchanged,
+    /// Another source (file or CSV row) of a version already stored: recorded in
+    /// `cable_sources`, its metadata merged.
+    Duplicate,
     /// A new version older than the current one: kept in `cable_versions` only.
     OlderVersion,
+}
+
+/// How rich a format's metadata is: the `cables` row of a version is written from its richest
+/// source, and each metadata field comes from the richest source that has it (README, "Merged
+/// metadata"). HTML pages carry Released and the title, page text the title, CSV rows Created,
+/// classification and origin; a raw telegram only what its header says.
+fn format_rank(format: &str) -> u8 {
+    match format {
+        "html" => 3,
+        "page-text" => 2,
+        "csv" => 1,
+        _ => 0,
+    }
+}
+
+/// Orders the sources of a version: the richest format first, then by path and row, so the
+/// choice does not depend on the order in which they arrive.
+fn source_key<'a>(format: &str, path: &'a str, row: i64) -> (std::cmp::Reverse<u8>, &'a str, i64) {
+    (std::cmp::Reverse(format_rank(format)), path, row)
+}
+
+/// The SQL twin of `format_rank`, for ordering `cable_sources`.
+pub const RANK_SQL: &str =
+    "CASE source_format WHEN 'html' THEN 3 WHEN 'page-text' THEN 2 WHEN 'csv' THEN 1 ELSE 0 END";
+
+/// What is stored for a reference id.
+struct Stored {
+    id: i64,
+    sha: String,
+    parser_version: Option<String>,
+    released_at: Option<String>,
+    format: String,
+    path: String,
+    row: i64,
 }
 
 /// Cables per transaction: large enough to amortise commits, small enough that an
@@ -44,9 +92,9 @@ pub struct Writer {
     /// The archive held no cable when the run started: a reference id not yet written in
     /// this run cannot be stored, so the lookup before each insert is skipped.
     fresh: bool,
-    /// Reference id → the first 64 bits of the content hash of every cable written in this
-    /// run (a quarter of the memory of the full hex hash; 251,287 cables take ~11 MB).
-    seen: HashMap<Box<str>, u64>,
+    /// A 64-bit hash of every reference id written in this run: on a fresh archive, an id
+    /// not in it needs no lookup (a collision only costs one).
+    seen: HashSet<u64>,
     /// Build the search index when the run ends (it is absent and wanted).
     build_fts: bool,
     /// Pages in the WAL after the last commit (from SQLite's WAL hook).
@@ -68,6 +116,12 @@ impl Writer {
             params![env!("CARGO_PKG_VERSION"), arguments],
         )?;
         let run_id = conn.last_insert_rowid();
+        // Only one ingest writes at a time (the caller holds the lock), so a run still marked
+        // `running` was killed (SIGKILL, a power cut) before it could record its end.
+        conn.execute(
+            "UPDATE ingest_runs SET status = 'failed' WHERE status = 'running' AND id <> ?1",
+            [run_id],
+        )?;
         let fresh = conn.query_row("SELECT NOT EXISTS (SELECT 1 FROM cables)", [], |r| r.get(0))?;
         // Bulk-load settings that keep every commit crash-safe: WAL with synchronous=NORMAL
         // stays (a killed run loses at most the open batch, never the file). The page cache
@@ -90,7 +144,7 @@ impl Writer {
             in_batch: 0,
             tag_ids: HashMap::new(),
             fresh,
-            seen: HashMap::new(),
+            seen: HashSet::new(),
             build_fts: fts && state != FtsState::Complete,
             wal_pages,
         })
@@ -134,9 +188,11 @@ impl Writer {
         Ok(())
     }
 
-    /// Record an input that could not be ingested.
+    /// Record an input that could not be ingested (`kind` `rejected`) or that was walked past
+    /// as not a cable (`skipped`).
     pub fn record_error(
         &mut self,
+        kind: &str,
         source_path: &str,
         location: Option<&str>,
         reason: &str,
@@ -144,82 +200,116 @@ impl Writer {
         self.begin_if_needed()?;
         self.conn
             .prepare_cached(
-                "INSERT INTO ingest_errors (run_id, source_path, location, reason) VALUES (?1, ?2, ?3, ?4)",
+                "INSERT INTO ingest_errors (run_id, source_path, location, reason, kind) VALUES (?1, ?2, ?3, ?4, ?5)",
             )?
-            .execute(params![self.run_id, source_path, location, reason])?;
+            .execute(params![self.run_id, source_path, location, reason, kind])?;
         self.commit_if_full()
     }
 
-    /// Reference id → content hash of every cable this parser version stored: what a run can
-    /// skip without parsing.
-    pub fn known_versions(&self) -> Result<HashMap<String, String>, StoreError> {
-        let mut st = self
-            .conn
-            .prepare("SELECT reference_id, content_sha256 FROM cables WHERE parser_version = ?1")?;
+    /// (source path, row) → the first 64 bits of the version it held, for every source of a
+    /// cable this parser version stored: a source seen again with the same text is skipped
+    /// without parsing (`source_key_hash`).
+    pub fn known_sources(&self) -> Result<HashMap<u64, u64>, StoreError> {
+        let mut st = self.conn.prepare(
+            "SELECT s.source_path, s.source_row, s.content_sha256 FROM cable_sources s
+             JOIN cables c ON c.id = s.cable_id WHERE c.parser_version = ?1",
+        )?;
         let rows = st.query_map([crate::parse::PARSER_VERSION], |r| {
-            Ok((r.get(0)?, r.get(1)?))
+            let path: String = r.get(0)?;
+            let sha: String = r.get(2)?;
+            Ok((source_key_hash(&path, r.get(1)?), hash_prefix(&sha)))
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Store a cable. A new reference id is added; the same content again (by the same
-    /// parser) changes nothing; a different content is a new version: both are kept in
-    /// `cable_versions`, and `cables` shows the current one (latest `released_at`, else the
-    /// one first seen most recently). `force` rewrites the rows of known content.
-    /// The flag is true when the same reference id came twice in this run with different
+    fn stored(&self, reference_id: &str) -> Result<Option<Stored>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT id, content_sha256, parser_version, released_at, source_format,
+                    source_path, coalesce(source_row, 0) FROM cables WHERE reference_id = ?1",
+            )?
+            .query_row([reference_id], |r| {
+                Ok(Stored {
+                    id: r.get(0)?,
+                    sha: r.get(1)?,
+                    parser_version: r.get(2)?,
+                    released_at: r.get(3)?,
+                    format: r.get(4)?,
+                    path: r.get(5)?,
+                    row: r.get(6)?,
+                })
+            })
+            .optional()?)
+    }
+
+    /// Store a cable read from one source. A new reference id is added. The same version
+    /// (telegram text) again is another source of it: recorded in `cable_sources`, its
+    /// metadata merged into the `cables` row, and the row rewritten from it when it is a
+    /// richer source than the one the row was written from. A different text is a new
+    /// version: every version is kept in `cable_versions`, and `cables` shows the current one
+    /// (latest `released_at`, else the one seen last). `force` rewrites the rows of known
     /// content.
-    pub fn write(&mut self, cable: &Cable, force: bool) -> Result<(Outcome, bool), StoreError> {
+    pub fn write(&mut self, cable: &Cable, force: bool) -> Result<Outcome, StoreError> {
         self.begin_if_needed()?;
-        let digest = hash_prefix(&cable.content_sha256);
-        let earlier = self.seen.insert(cable.reference_id.as_str().into(), digest);
-        let twice = earlier.is_some_and(|d| d != digest);
-        let existing: Option<(i64, String, Option<String>, Option<String>)> =
-            if self.fresh && earlier.is_none() {
-                None
-            } else {
-                self.conn
-                    .prepare_cached(
-                        "SELECT id, content_sha256, parser_version, released_at FROM cables
-                         WHERE reference_id = ?1",
-                    )?
-                    .query_row([&cable.reference_id], |r| {
-                        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-                    })
-                    .optional()?
-            };
+        let id_hash = BuildHasherDefault::<DefaultHasher>::default().hash_one(&cable.reference_id);
+        let first_in_run = self.seen.insert(id_hash);
+        let existing = match self.fresh && first_in_run {
+            true => None,
+            false => self.stored(&cable.reference_id)?,
+        };
+        let row = cable.source_row.map_or(0, |r| r as i64);
+        let format = cable.source_format.as_str();
         let outcome = match existing {
             None => {
-                self.insert(None, cable)?;
+                let id = self.insert(None, cable)?;
+                self.record_source(id, cable)?;
                 Outcome::Added
             }
-            Some((id, sha, version, _)) if sha == cable.content_sha256 => {
-                if !force && version.as_deref() == Some(crate::parse::PARSER_VERSION) {
-                    Outcome::Unchanged
-                } else {
-                    self.replace(id, cable)?;
-                    Outcome::Updated
+            Some(cur) if cur.sha == cable.content_sha256 => {
+                let known = self.record_source(cur.id, cable)?;
+                let is_primary = cur.path == cable.source_path && cur.row == row;
+                let richer = source_key(format, &cable.source_path, row)
+                    < source_key(&cur.format, &cur.path, cur.row);
+                let stale =
+                    force || cur.parser_version.as_deref() != Some(crate::parse::PARSER_VERSION);
+                if richer || (is_primary && stale) {
+                    self.replace(cur.id, cable)?;
+                    self.merge_metadata(cur.id, &cable.content_sha256)?;
+                } else if !known {
+                    self.merge_metadata(cur.id, &cable.content_sha256)?;
+                }
+                match (known, is_primary && stale && !richer) {
+                    (_, true) => Outcome::Updated,
+                    (true, false) => Outcome::Unchanged,
+                    (false, false) => Outcome::Duplicate,
                 }
             }
-            Some((id, _, _, current_released)) => {
-                let known: bool = self
+            Some(cur) => {
+                let known_version: bool = self
                     .conn
                     .prepare_cached(
                         "SELECT EXISTS (SELECT 1 FROM cable_versions
                          WHERE cable_id = ?1 AND content_sha256 = ?2)",
                     )?
-                    .query_row(params![id, cable.content_sha256], |r| r.get(0))?;
-                if known && !force {
+                    .query_row(params![cur.id, cable.content_sha256], |r| r.get(0))?;
+                let known_source = self.record_source(cur.id, cable)?;
+                if known_version && !force {
                     // An older version seen again: nothing new.
-                    Outcome::Unchanged
+                    match known_source {
+                        true => Outcome::Unchanged,
+                        false => Outcome::Duplicate,
+                    }
                 } else {
-                    self.keep_versions(id, cable)?;
-                    let newer = match (&cable.released_at, &current_released) {
+                    self.keep_versions(cur.id, cable)?;
+                    let newer = match (&cable.released_at, &cur.released_at) {
                         (Some(new), Some(current)) => new >= current,
                         (None, Some(_)) => false,
                         (_, None) => true,
                     };
                     if newer {
-                        self.replace(id, cable)?;
+                        self.replace(cur.id, cable)?;
+                        self.merge_metadata(cur.id, &cable.content_sha256)?;
                         Outcome::Updated
                     } else {
                         Outcome::OlderVersion
@@ -228,7 +318,89 @@ impl Writer {
             }
         };
         self.commit_if_full()?;
-        Ok((outcome, twice))
+        Ok(outcome)
+    }
+
+    /// Record the source a cable was read from; true when it was already recorded holding
+    /// this version. A source that now holds another text (an edited file) moves to it.
+    fn record_source(&mut self, cable_id: i64, c: &Cable) -> Result<bool, StoreError> {
+        let row = c.source_row.map_or(0, |r| r as i64);
+        let before: Option<(i64, String)> = match self.fresh {
+            // Nothing was recorded before this run, and a run reads each source once.
+            true => None,
+            false => self
+                .conn
+                .prepare_cached(
+                    "SELECT cable_id, content_sha256 FROM cable_sources
+                     WHERE source_path = ?1 AND source_row = ?2",
+                )?
+                .query_row(params![c.source_path, row], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?,
+        };
+        if before
+            .as_ref()
+            .is_some_and(|(id, sha)| *id == cable_id && *sha == c.content_sha256)
+        {
+            return Ok(true);
+        }
+        self.conn
+            .prepare_cached(
+                "INSERT INTO cable_sources (cable_id, content_sha256, source_path, source_format,
+                    source_row, ingest_run_id, published_id, created_at, released_at,
+                    classification, origin, title)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+                 ON CONFLICT (source_path, source_row) DO UPDATE SET cable_id = excluded.cable_id,
+                    content_sha256 = excluded.content_sha256, source_format = excluded.source_format,
+                    ingest_run_id = excluded.ingest_run_id, published_id = excluded.published_id,
+                    created_at = excluded.created_at, released_at = excluded.released_at,
+                    classification = excluded.classification, origin = excluded.origin,
+                    title = excluded.title",
+            )?
+            .execute(params![
+                cable_id,
+                c.content_sha256,
+                c.source_path,
+                c.source_format.as_str(),
+                row,
+                self.run_id,
+                c.published_id,
+                c.created_at,
+                c.released_at,
+                c.classification,
+                c.origin,
+                c.title
+            ])?;
+        Ok(false)
+    }
+
+    /// Each metadata column of the `cables` row from the richest source of its version that
+    /// has it (`format_rank`, then path and row): the same whatever order the sources came in.
+    fn merge_metadata(&mut self, id: i64, sha: &str) -> Result<(), StoreError> {
+        let pick = |column: &str| {
+            format!(
+                "{column} = coalesce((SELECT {column} FROM cable_sources WHERE cable_id = ?1
+                    AND content_sha256 = ?2 AND {column} IS NOT NULL
+                    ORDER BY {RANK_SQL} DESC, source_path, source_row LIMIT 1), {column})"
+            )
+        };
+        let sets: Vec<String> = [
+            "published_id",
+            "created_at",
+            "released_at",
+            "classification",
+            "origin",
+            "title",
+        ]
+        .iter()
+        .map(|c| pick(c))
+        .collect();
+        self.conn
+            .prepare_cached(&format!(
+                "UPDATE cables SET {} WHERE id = ?1",
+                sets.join(", ")
+            ))?
+            .execute(params![id, sha])?;
+        Ok(())
     }
 
     /// Record the stored version (if it is not yet) and the new one in `cable_versions`.
@@ -276,7 +448,7 @@ impl Writer {
                 .prepare_cached(&format!("DELETE FROM {table} WHERE cable_id = ?1"))?
                 .execute([id])?;
         }
-        self.insert(Some(id), c)
+        self.insert(Some(id), c).map(|_| ())
     }
 
     /// Input files this parser version last ingested: path → (size, mtime in ns, hash).
@@ -288,6 +460,26 @@ impl Writer {
             Ok((r.get(0)?, (r.get(1)?, r.get(2)?, r.get(3)?)))
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The paths of every recorded input file, whatever parser read it.
+    pub fn recorded_files(&self) -> Result<Vec<String>, StoreError> {
+        let mut st = self
+            .conn
+            .prepare("SELECT path FROM ingest_files ORDER BY path")?;
+        let rows = st.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Forget recorded input files (that no longer exist); their cables stay.
+    pub fn forget_files(&mut self, paths: &[String]) -> Result<(), StoreError> {
+        self.begin_if_needed()?;
+        for path in paths {
+            self.conn
+                .prepare_cached("DELETE FROM ingest_files WHERE path = ?1")?
+                .execute([path])?;
+        }
+        self.commit()
     }
 
     /// Remember an input file whose every cable (or rejection) has been written.
@@ -318,7 +510,7 @@ impl Writer {
         Ok(())
     }
 
-    fn insert(&mut self, id: Option<i64>, c: &Cable) -> Result<(), StoreError> {
+    fn insert(&mut self, id: Option<i64>, c: &Cable) -> Result<i64, StoreError> {
         self.conn
             .prepare_cached(
                 "INSERT INTO cables (id, reference_id, created_at, released_at, classification, origin,
@@ -454,7 +646,7 @@ impl Writer {
                 ])?;
             }
         }
-        Ok(())
+        Ok(cable_id)
     }
 
     fn tag_id(
@@ -497,7 +689,7 @@ impl Writer {
     pub fn build_search_index(
         &mut self,
         progress: &dyn Fn(u64, u64),
-        stop: &AtomicBool,
+        stop: &dyn Fn() -> bool,
     ) -> Result<bool, StoreError> {
         super::drop_fts(&self.conn)?;
         self.conn
@@ -520,7 +712,7 @@ impl Writer {
         for (insert, last) in &spans {
             let mut from = 0;
             while from < *last {
-                if stop.load(Ordering::SeqCst) {
+                if stop() {
                     return Ok(false);
                 }
                 let to = (from + FTS_CHUNK).min(*last);
@@ -550,7 +742,8 @@ impl Writer {
         self.commit()?;
         self.conn.execute(
             "UPDATE ingest_runs SET finished_at = datetime('now'), files_seen = ?2, cables_added = ?3,
-                cables_updated = ?4, cables_unchanged = ?5, rejected = ?6, status = ?7 WHERE id = ?1",
+                cables_updated = ?4, cables_unchanged = ?5, rejected = ?6, status = ?7,
+                duplicate_sources = ?8, skipped = ?9 WHERE id = ?1",
             params![
                 self.run_id,
                 counts.files as i64,
@@ -558,7 +751,9 @@ impl Writer {
                 counts.updated as i64,
                 counts.unchanged as i64,
                 counts.rejected as i64,
-                status
+                status,
+                counts.duplicates as i64,
+                counts.skipped as i64,
             ],
         )?;
         // Leave the file as readers want it: statistics for the planner, the WAL folded back

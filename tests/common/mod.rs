@@ -14,9 +14,10 @@ pub fn bin() -> Command {
 }
 
 /// Run `ingest --quiet --db DB PATHS...`; returns (exit code, stderr).
+/// Ingest without `--quiet`, so per-file lines are on stderr (no progress bar: not a terminal).
 pub fn ingest(db: &Path, paths: &[&Path]) -> (i32, String) {
     let out = bin()
-        .args(["ingest", "--quiet", "--db"])
+        .args(["ingest", "--db"])
         .arg(db)
         .args(paths)
         .output()

@@ -1,0 +1,119 @@
+//! Identity: which version of a cable a source holds, whatever rendering it came in.
+//!
+//! The same telegram is published as an HTML page, a page-text file, a raw file and a CSV row,
+//! and copied with other line endings. A version is the telegram *text*: two sources hold the
+//! same version when their header and body agree after undoing what a rendering changes and a
+//! cable does not — line endings (CRLF, lone CR), trailing white space, no-break spaces and
+//! zero-width characters, blank lines (renderings drop them at the start and end of blocks and
+//! fold the header/body separator differently), and the artefacts the front-ends already remove
+//! (HTML character references and anchors, the page text's repeated opening). Metadata that only
+//! some formats carry (Released, the page title, Created) is not part of the identity: the
+//! writer merges it from every source of the version (see `store::writer`).
+
+use sha2::{Digest, Sha256};
+
+/// A no-break space is a space; the page text writes it on label lines, some mirrors in text.
+fn is_nbsp(c: char) -> bool {
+    c == '\u{a0}'
+}
+
+/// Zero-width characters a copy may carry and a reader cannot see: the byte-order mark (also
+/// the zero-width no-break space), zero-width space, joiners, word joiner.
+pub fn is_zero_width(c: char) -> bool {
+    matches!(
+        c,
+        '\u{feff}' | '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}'
+    )
+}
+
+/// Feed one line, normalised, to the hasher; false when it is blank (and fed nothing).
+fn feed_line(d: &mut Sha256, line: &str) -> bool {
+    let line = line.trim_end_matches(|c: char| c.is_whitespace() || is_zero_width(c));
+    if line.is_empty() {
+        return false;
+    }
+    if line.is_ascii() {
+        d.update(line.as_bytes());
+    } else {
+        let mut buf = [0u8; 4];
+        for c in line.chars().filter(|&c| !is_zero_width(c)) {
+            let c = if is_nbsp(c) { ' ' } else { c };
+            d.update(c.encode_utf8(&mut buf).as_bytes());
+        }
+    }
+    d.update(b"\n");
+    true
+}
+
+/// SHA-256 (hex) of the telegram text of a source: its header (when the format separates it)
+/// then its body, line by line, normalised as the module doc says. Splits on `\n`, `\r\n` and a
+/// lone `\r` alike.
+pub fn identity_sha256(header: Option<&str>, body: &str) -> String {
+    let mut d = Sha256::new();
+    for text in header.into_iter().chain(std::iter::once(body)) {
+        for line in text.split(['\n', '\r']) {
+            feed_line(&mut d, line);
+        }
+    }
+    format!("{:x}", d.finalize())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::identity_sha256 as id;
+
+    #[test]
+    fn line_endings_trailing_space_and_blank_lines_do_not_matter() {
+        let lf = id(
+            Some("R 191942Z NOV 08\nFM AMEMBASSY TOKYO"),
+            "TAGS: PREL\n\n1. Text.",
+        );
+        assert_eq!(
+            lf,
+            id(
+                Some("R 191942Z NOV 08\r\nFM AMEMBASSY TOKYO\r\n"),
+                "TAGS: PREL\r\n\r\n1. Text.\r\n"
+            )
+        );
+        assert_eq!(
+            lf,
+            id(
+                Some("R 191942Z NOV 08\rFM AMEMBASSY TOKYO"),
+                "TAGS: PREL\r\r1. Text."
+            )
+        );
+        assert_eq!(
+            lf,
+            id(
+                Some("R 191942Z NOV 08  \nFM AMEMBASSY TOKYO\u{a0}\n\n"),
+                "\nTAGS: PREL\n1. Text.  "
+            )
+        );
+        // A raw telegram carries header and body in one text, split by a blank line.
+        assert_eq!(
+            lf,
+            id(
+                None,
+                "R 191942Z NOV 08\nFM AMEMBASSY TOKYO\n\nTAGS: PREL\n\n1. Text."
+            )
+        );
+    }
+
+    #[test]
+    fn no_break_and_zero_width_spaces_are_spaces() {
+        assert_eq!(id(None, "TAGS:\u{a0}PREL"), id(None, "TAGS: PREL"));
+        assert_eq!(
+            id(None, "\u{feff}TAGS: PREL\u{200b}"),
+            id(None, "TAGS: PREL")
+        );
+    }
+
+    #[test]
+    fn a_changed_word_or_line_break_inside_a_line_is_a_new_version() {
+        let base = id(None, "1. The minister said no.");
+        assert_ne!(base, id(None, "1. The minister said yes."));
+        assert_ne!(base, id(None, "1. The minister\nsaid no."));
+        // Leading white space is text (indented lines in old cables), not rendering.
+        assert_ne!(base, id(None, "  1. The minister said no."));
+    }
+}
