@@ -138,6 +138,12 @@ fn sigkill_at_random_moments_then_rerun_gives_the_clean_state() {
         let (code, stderr) = ingest(&db, &[&input]);
         assert_eq!(code, 0, "round {round}: {stderr}");
         assert_sound(&db);
+        // The killed runs never recorded their end; the next run marked them failed.
+        let running: i64 = one(
+            &db,
+            "SELECT count(*) FROM ingest_runs WHERE status = 'running'",
+        );
+        assert_eq!(running, 0, "round {round}");
         assert_eq!(
             fingerprint(&db),
             want,
@@ -151,37 +157,41 @@ fn sigkill_at_random_moments_then_rerun_gives_the_clean_state() {
 }
 
 #[test]
-fn ctrl_c_stops_after_a_batch_with_status_130_and_a_rerun_completes() {
+fn sigint_and_sigterm_stop_after_a_batch_with_a_summary_and_a_rerun_completes() {
     let tmp = tempfile::tempdir().unwrap();
     let input = synthetic_csv(tmp.path(), 2500);
     let clean = tmp.path().join("clean.db");
     assert_eq!(ingest(&clean, &[&input]).0, 0);
-    let db = tmp.path().join("a.db");
-    let child = spawn_ingest(&db, &input);
-    std::thread::sleep(Duration::from_millis(400));
-    unsafe_sigint(child.id());
-    let out = child.wait_with_output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    if out.status.code() == Some(0) {
-        eprintln!("NOTICE: the ingest finished before Ctrl-C arrived; nothing interrupted");
-    } else {
-        assert_eq!(out.status.code(), Some(130), "{stderr}");
-        assert!(stderr.contains("interrupted: "), "{stderr}");
-        let status: String = one(
-            &db,
-            "SELECT status FROM ingest_runs ORDER BY id DESC LIMIT 1",
-        );
-        assert_eq!(status, "interrupted");
+    for (signal, status) in [("INT", 130), ("TERM", 143)] {
+        let db = tmp.path().join(format!("{signal}.db"));
+        let child = spawn_ingest(&db, &input);
+        std::thread::sleep(Duration::from_millis(400));
+        send_signal(child.id(), signal);
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        if out.status.code() == Some(0) {
+            eprintln!(
+                "NOTICE: the ingest finished before SIG{signal} arrived; nothing interrupted"
+            );
+        } else {
+            assert_eq!(out.status.code(), Some(status), "SIG{signal}: {stderr}");
+            assert!(stderr.contains("interrupted: "), "{stderr}");
+            let run: String = one(
+                &db,
+                "SELECT status FROM ingest_runs ORDER BY id DESC LIMIT 1",
+            );
+            assert_eq!(run, "interrupted");
+        }
+        assert_sound(&db);
+        assert_eq!(ingest(&db, &[&input]).0, 0);
+        assert_eq!(fingerprint(&db), fingerprint(&clean));
     }
-    assert_sound(&db);
-    assert_eq!(ingest(&db, &[&input]).0, 0);
-    assert_eq!(fingerprint(&db), fingerprint(&clean));
 }
 
-/// SIGINT through the `kill` command (no libc crate needed).
-fn unsafe_sigint(pid: u32) {
+/// A signal through the `kill` command (no libc crate needed).
+fn send_signal(pid: u32, signal: &str) {
     let status = Command::new("kill")
-        .args(["-INT", &pid.to_string()])
+        .args([&format!("-{signal}"), &pid.to_string()])
         .status()
         .unwrap();
     assert!(status.success());
@@ -460,4 +470,31 @@ fn a_newer_schema_is_refused_and_left_untouched() {
         "{stderr}"
     );
     assert_eq!(fs::read(&db).unwrap(), before, "the file was modified");
+}
+
+#[test]
+fn an_archive_from_before_cable_sources_is_adopted_without_new_versions() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("a.db");
+    assert_eq!(ingest(&db, &[&examples()]).0, 0);
+    let want = fingerprint(&db);
+    // What an archive written by the previous parser version looks like: hashes of the bytes
+    // as published, no sources, files and cables from the old parser.
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute_batch(
+            "DELETE FROM cable_sources;
+             UPDATE cables SET content_sha256 = printf('%064d', id), parser_version = '0.1.0+p1';
+             UPDATE ingest_files SET parser_version = '0.1.0+p1';",
+        )
+        .unwrap();
+    let (code, stderr) = ingest(&db, &[&examples()]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("0 cables added, 5 updated, 0 unchanged, 0 rejected"),
+        "{stderr}"
+    );
+    assert_eq!(one::<i64>(&db, "SELECT count(*) FROM cable_versions"), 0);
+    assert_eq!(fingerprint(&db), want);
+    assert_sound(&db);
 }

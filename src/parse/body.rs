@@ -221,7 +221,9 @@ fn numbered(line: &str) -> Option<(u32, Option<String>, &str)> {
 /// Hand-written rather than a regex: it runs on every body line and is the parser's hot path.
 /// Grammar: up to 12 blanks, 1–2 digits, `.` or `)`, then blanks or a `(` marking.
 fn numbered_with_style(line: &str) -> Option<(u32, Option<String>, &str, char)> {
-    let is_blank_char = |c: char| c == ' ' || c == '\t' || c == '\u{a0}';
+    // A U+FEFF left before `1.` by a copy is white space too (issue 11).
+    let is_blank_char =
+        |c: char| c == ' ' || c == '\t' || c == '\u{a0}' || crate::decode::is_zero_width(c);
     let body = line.trim_start_matches(is_blank_char);
     if line[..line.len() - body.len()].chars().count() > 12 {
         return None;

@@ -254,5 +254,56 @@ pub fn open(path: &Path) -> Result<Connection, StoreError> {
     for (name, sql) in VIEWS {
         conn.execute_batch(&format!("DROP VIEW IF EXISTS {name};\n{sql}"))?;
     }
+    adopt_sources(&conn)?;
     Ok(conn)
+}
+
+/// An archive written before `cable_sources` existed (V4) has a hash per cable that meant
+/// "these bytes", not "this telegram text": left so, every cable would come back as a new
+/// version. Once, in one transaction: each cable and kept version gets the hash of its
+/// stored header and body (`decode::identity_sha256`, what a version is now), and each cable
+/// its one known source. Versions that turn out to be the same text are folded together.
+fn adopt_sources(conn: &Connection) -> Result<(), StoreError> {
+    let needed: bool = conn.query_row(
+        "SELECT NOT EXISTS (SELECT 1 FROM cable_sources) AND EXISTS (SELECT 1 FROM cables)",
+        [],
+        |r| r.get(0),
+    )?;
+    if !needed {
+        return Ok(());
+    }
+    conn.execute_batch("BEGIN IMMEDIATE")?;
+    let rehash = |table: &str, key: &str| -> Result<(), StoreError> {
+        let mut read = conn.prepare(&format!("SELECT id, {key}, header, body FROM {table}"))?;
+        let mut rows = read.query([])?;
+        let mut update = conn.prepare(&format!(
+            "UPDATE {table} SET content_sha256 = ?2 WHERE id = ?1"
+        ))?;
+        let mut delete = conn.prepare(&format!("DELETE FROM {table} WHERE id = ?1"))?;
+        let mut seen = std::collections::HashSet::new();
+        while let Some(r) = rows.next()? {
+            let (id, owner): (i64, i64) = (r.get(0)?, r.get(1)?);
+            let header: Option<String> = r.get(2)?;
+            let body: String = r.get(3)?;
+            let sha = crate::decode::identity_sha256(header.as_deref(), &body);
+            match seen.insert((owner, sha.clone())) {
+                true => update.execute(rusqlite::params![id, sha])?,
+                // A second kept version of the same cable that is the same text.
+                false => delete.execute([id])?,
+            };
+        }
+        Ok(())
+    };
+    rehash("cables", "id")?;
+    rehash("cable_versions", "cable_id")?;
+    conn.execute_batch(
+        "INSERT OR IGNORE INTO cable_sources (cable_id, content_sha256, source_path,
+            source_format, source_row, ingest_run_id, published_id, created_at, released_at,
+            classification, origin, title)
+        SELECT id, content_sha256, source_path, source_format, coalesce(source_row, 0),
+            ingest_run_id, published_id, created_at, released_at, classification, origin, title
+        FROM cables;
+        COMMIT;",
+    )?;
+    Ok(())
 }
