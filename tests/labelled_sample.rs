@@ -142,7 +142,7 @@ fn cited(references: &Value) -> Value {
         .map(|items| {
             items
                 .iter()
-                .filter_map(|r| r[3].as_str().map(|t| Value::from(t)))
+                .filter_map(|r| r[3].as_str().map(Value::from))
                 .collect::<Vec<_>>()
         })
         .unwrap_or_default()
