@@ -309,8 +309,13 @@ fn clap_error(e: &clap::Error) -> i32 {
     let mut lines = rendered.lines().map(str::trim).filter(|l| !l.is_empty());
     let first = lines.next().unwrap_or("error: invalid arguments");
     let first = first.strip_prefix("error: ").unwrap_or(first);
+    // Kept: `[possible values: …]` and `tip: a similar subcommand exists…`; dropped: the
+    // usage block, which `--help` shows whole.
     let tips: Vec<&str> = lines
-        .filter_map(|l| l.strip_prefix("tip: "))
+        .filter_map(|l| {
+            l.strip_prefix("tip: ")
+                .or_else(|| l.strip_prefix('[').and_then(|v| v.strip_suffix(']')))
+        })
         .collect();
     let mut line = format!("error: {first}");
     if !tips.is_empty() {

@@ -20,7 +20,7 @@ const FORMS: &str = "a date is YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2009, 2009-02 o
 /// Read `YYYY`, `YYYY-MM` or `YYYY-MM-DD`; `what` names the option in the error.
 pub fn period(what: &str, text: &str) -> Result<Period, ReadError> {
     let t = text.trim();
-    let bad = |why: String| ReadError::usage_with_hint(format!("{what} {text:?}"), why, FORMS);
+    let bad = |why: String| ReadError::usage_with_hint(arg(what, &format!("{text:?}")), why, FORMS);
     let parts: Vec<&str> = t.split('-').collect();
     let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
     let ok_shape = match parts.as_slice() {
@@ -50,6 +50,15 @@ pub fn period(what: &str, text: &str) -> Result<Period, ReadError> {
     Ok(Period { first, last })
 }
 
+/// `--from 2009`, `--param from=2009`: an option and its value as typed.
+fn arg(what: &str, value: &str) -> String {
+    if what.ends_with('=') {
+        format!("{what}{value}")
+    } else {
+        format!("{what} {value}")
+    }
+}
+
 fn last_day_of_month(year: i32, month: u32) -> NaiveDate {
     let (y, m) = if month == 12 {
         (year + 1, 1)
@@ -72,12 +81,12 @@ pub fn range(
     if let (Some(f), Some(l), Some((fw, ft)), Some((tw, tt))) = (first, last, from, to) {
         if f.first > l.last {
             return Err(ReadError::usage_with_hint(
-                format!("{fw} {ft} {tw} {tt}"),
+                format!("{} {}", arg(fw, ft), arg(tw, tt)),
                 format!(
                     "the range is empty: it starts on {} and ends on {}",
                     f.first, l.last
                 ),
-                format!("swap them: {fw} {tt} {tw} {ft}"),
+                format!("swap them: {} {}", arg(fw, tt), arg(tw, ft)),
             ));
         }
     }
@@ -137,7 +146,10 @@ mod tests {
             ("01/02/2009", "--from \"01/02/2009\": not a date"),
             ("09", "--from \"09\": not a date"),
             ("2009-2-3", "--from \"2009-2-3\": not a date"),
-            ("2009-02-03 10:00", "--from \"2009-02-03 10:00\": not a date"),
+            (
+                "2009-02-03 10:00",
+                "--from \"2009-02-03 10:00\": not a date",
+            ),
             ("", "--from \"\": not a date"),
             ("yesterday", "--from \"yesterday\": not a date"),
         ] {

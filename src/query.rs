@@ -189,6 +189,7 @@ pub fn run(
             ),
         ));
     }
+    check_date_range(params)?;
     for (k, v) in params {
         let value = bound_value(conn, k, v)?;
         if let Some(i) = st.parameter_index(&format!(":{k}"))? {
@@ -232,6 +233,22 @@ fn statement_parameters(st: &rusqlite::Statement) -> Vec<String> {
         }
     }
     names
+}
+
+/// `--param from=2010 --param to=2009` can match nothing: refused like `search`'s range.
+fn check_date_range(params: &[(String, String)]) -> Result<(), ReadError> {
+    let get = |name: &str| {
+        params
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(k, v)| (format!("--param {k}="), v.as_str()))
+    };
+    let (from, to) = (get("from"), get("to"));
+    crate::dates::range(
+        from.as_ref().map(|(w, v)| (w.as_str(), *v)),
+        to.as_ref().map(|(w, v)| (w.as_str(), *v)),
+    )?;
+    Ok(())
 }
 
 /// A parameter's value as bound: dates checked and made a day, reference ids canonical.

@@ -109,7 +109,8 @@ pub fn sqlite_message(e: &rusqlite::Error) -> String {
         rusqlite::Error::SqliteFailure(code, None) => {
             // `Error code 26: File opened that is not a database file` → the words only.
             let text = code.to_string();
-            text.split_once(": ").map_or(text.clone(), |(_, words)| words.to_string())
+            text.split_once(": ")
+                .map_or(text.clone(), |(_, words)| words.to_string())
         }
         other => other.to_string(),
     }

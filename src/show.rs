@@ -152,11 +152,7 @@ fn children<T>(
 pub fn load(conn: &Connection, reference_id: &str) -> Result<Shown, ReadError> {
     let id = crate::query::canonical_reference(conn, reference_id)?;
     let cable = conn
-        .query_row(
-            CABLE,
-            named_params! { ":reference_id": id },
-            CableRow::read,
-        )
+        .query_row(CABLE, named_params! { ":reference_id": id }, CableRow::read)
         .optional()?
         .ok_or(ReadError::NoSuchCable(id))?;
     let cable_id = cable.id;
@@ -298,10 +294,7 @@ fn print_metadata(c: &CableRow, out: &mut impl Write) -> Result<(), ReadError> {
     writeln!(out, "{}  {subject}", c.reference_id)?;
     let rule_width = (c.reference_id.len() + 2 + subject.chars().count()).min(100);
     writeln!(out, "{}", "=".repeat(rule_width))?;
-    let published = c
-        .published_id
-        .clone()
-        .filter(|p| *p != c.reference_id);
+    let published = c.published_id.clone().filter(|p| *p != c.reference_id);
     let sections = Some(c.section_count.to_string());
     let source = Some(format!("{} {}", c.source_format, c.source_path));
     let meta: [(&str, &Option<String>); 16] = [
@@ -334,7 +327,10 @@ fn print_lists(s: &Shown, out: &mut impl Write) -> Result<(), ReadError> {
     if !s.recipients.is_empty() {
         writeln!(out, "\nRecipients")?;
         for r in &s.recipients {
-            let route = r.route.as_deref().map_or(String::new(), |x| format!("{x}/"));
+            let route = r
+                .route
+                .as_deref()
+                .map_or(String::new(), |x| format!("{x}/"));
             let extra: Vec<&str> = [&r.precedence, &r.mcn]
                 .into_iter()
                 .filter_map(|x| x.as_deref())
@@ -361,14 +357,20 @@ fn print_lists(s: &Shown, out: &mut impl Write) -> Result<(), ReadError> {
     if !s.markings.is_empty() {
         writeln!(out, "\nMarkings")?;
         for m in &s.markings {
-            let detail = m.detail.as_deref().map_or(String::new(), |d| format!(": {d}"));
+            let detail = m
+                .detail
+                .as_deref()
+                .map_or(String::new(), |d| format!(": {d}"));
             writeln!(out, "  {}{detail}", m.marking)?;
         }
     }
     if !s.references.is_empty() {
         writeln!(out, "\nReferences")?;
         for r in &s.references {
-            let bullet = r.bullet.as_deref().map_or(String::new(), |b| format!("{b}. "));
+            let bullet = r
+                .bullet
+                .as_deref()
+                .map_or(String::new(), |b| format!("{b}. "));
             let target = match (&r.target_reference_id, r.in_archive) {
                 (Some(t), true) => format!("  -> {t} (in this archive)"),
                 (Some(t), false) => format!("  -> {t}"),

@@ -12,10 +12,7 @@ use std::io::Write;
 /// row, then one per child table, in the order of `store::CHILD_TABLES` (a unit test holds
 /// the two lists together).
 const FINGERPRINT: &[(&str, &str)] = &[
-    (
-        "cables",
-        include_str!("../sql/read/fingerprint/cables.sql"),
-    ),
+    ("cables", include_str!("../sql/read/fingerprint/cables.sql")),
     (
         "recipients",
         include_str!("../sql/read/fingerprint/recipients.sql"),
@@ -131,7 +128,13 @@ mod tests {
                 .collect::<Result<_, _>>()
                 .unwrap();
             // Row ids, links to other rows and run bookkeeping say nothing about content.
-            let skipped = ["id", "cable_id", "tag_id", "ingest_run_id", "parser_version"];
+            let skipped = [
+                "id",
+                "cable_id",
+                "tag_id",
+                "ingest_run_id",
+                "parser_version",
+            ];
             for c in columns.iter().filter(|c| !skipped.contains(&c.as_str())) {
                 assert!(sql.contains(c.as_str()), "{table}.{c} is not fingerprinted");
             }

@@ -222,7 +222,9 @@ mod tests {
             assert_eq!(read(marking), Some((level, caveats)), "{marking}");
         }
         // Parenthesised words that are not markings.
-        for m in ["Iran", "China", "U.S.", "B", "Reftel", "/Rel UK", "SBUX", "S/XYZ", ""] {
+        for m in [
+            "Iran", "China", "U.S.", "B", "Reftel", "/Rel UK", "SBUX", "S/XYZ", "",
+        ] {
             assert_eq!(read(m), None, "{m}");
         }
     }
@@ -237,14 +239,26 @@ mod tests {
                 None,
                 Some("UNCLASSIFIED"),
             ),
-            (Some("LIMITED OFFICIAL USE"), None, Some("LIMITED OFFICIAL USE")),
+            (
+                Some("LIMITED OFFICIAL USE"),
+                None,
+                Some("LIMITED OFFICIAL USE"),
+            ),
             (Some("TOP SECRET"), None, Some("TOP SECRET")),
             (Some("secret"), None, Some("SECRET")),
-            (None, Some("S E C R E T SECTION 01 OF 02 NAIROBI 002290"), Some("SECRET")),
+            (
+                None,
+                Some("S E C R E T SECTION 01 OF 02 NAIROBI 002290"),
+                Some("SECRET"),
+            ),
             (None, Some("UNCLAS SAO PAULO 000104"), Some("UNCLASSIFIED")),
             (None, None, None),
         ] {
-            assert_eq!(cable_level(classification, banner), level, "{classification:?}");
+            assert_eq!(
+                cable_level(classification, banner),
+                level,
+                "{classification:?}"
+            );
         }
         assert!(is_noforn(Some("SECRET//NOFORN"), &[]));
         assert!(is_noforn(Some("CONFIDENTIAL/NOFORN"), &[]));

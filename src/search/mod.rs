@@ -168,7 +168,10 @@ fn search_error(plan: &Plan, source: rusqlite::Error) -> ReadError {
     if message.starts_with("fts5:") || message.starts_with("no such column") {
         ReadError::usage_with_hint(
             format!("search {:?}", plan.typed),
-            format!("not a query FTS5 can read ({message}; searched for {})", plan.fts),
+            format!(
+                "not a query FTS5 can read ({message}; searched for {})",
+                plan.fts
+            ),
             "words, \"a phrase\", AND, OR, NOT, NEAR(a b), prefix*, (groups), heading:word",
         )
     } else {
@@ -353,10 +356,7 @@ pub fn summary(plan: &Plan, found: &Found) -> Vec<String> {
         };
         lines.push(format!("no cable matches {:?}{filters}", plan.typed));
     } else if found.total > shown {
-        lines.push(format!(
-            "{shown} of {} cables (use --limit)",
-            found.total
-        ));
+        lines.push(format!("{shown} of {} cables (use --limit)", found.total));
     }
     lines
 }

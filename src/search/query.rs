@@ -90,31 +90,40 @@ pub fn translate(input: &str) -> Translated {
             .unwrap_or(rest.len());
         let mut token = &rest[..end];
         rest = rest[end..].trim_start();
-        if near_at.is_some() {
-            // Inside NEAR( … ): words, a comma and the distance, as the user wrote them.
-            let closes = token.matches(')').count();
-            let opens = token.matches('(').count();
-            depth = (depth + opens).saturating_sub(closes);
-            if near_at.is_some_and(|d| depth < d) {
-                near_at = None;
-            }
-            out.push(token.to_string());
-            continue;
-        }
         if let Some(group) = token.strip_prefix("NEAR(") {
+            out.push("NEAR(".to_string());
             depth += 1;
             near_at = Some(depth);
-            let closes = group.matches(')').count();
-            depth = depth.saturating_sub(closes);
-            if closes > 0 {
+            token = group;
+        }
+        if let Some(at) = near_at {
+            // Inside NEAR( … ): words, then `, N` and `)`. A word with punctuation is still a
+            // phrase (`NEAR(envoy e-mail, 3)`); the comma, distance and parenthesis stay.
+            let unclosed = token.trim_end_matches(')');
+            let (core, distance) = match unclosed.rsplit_once(',') {
+                Some((w, n)) if n.bytes().all(|b| b.is_ascii_digit()) => (w, Some(n)),
+                _ => (unclosed, None),
+            };
+            if let Some(w) = word(core) {
+                out.push(w);
+            }
+            if let Some(n) = distance {
+                out.push(",".to_string());
+                if !n.is_empty() {
+                    out.push(n.to_string());
+                }
+            }
+            for _ in unclosed.len()..token.len() {
+                out.push(")".to_string());
+                depth = depth.saturating_sub(1);
+            }
+            if depth < at {
                 near_at = None;
             }
-            out.push(token.to_string());
             continue;
         }
         // Group parentheses around words; those inside a word (`1.4(b)`) are the word's.
-        while token.starts_with('(') && token.matches('(').count() > token.matches(')').count()
-        {
+        while token.starts_with('(') && token.matches('(').count() > token.matches(')').count() {
             out.push("(".to_string());
             depth += 1;
             token = &token[1..];
@@ -129,9 +138,7 @@ pub fn translate(input: &str) -> Translated {
         }
         // `heading:Lavrov` restricts a word to a column.
         let (column, token) = match token.split_once(':') {
-            Some((c, w)) if matches!(c, "text" | "heading") && !w.is_empty() => {
-                (Some(c), w)
-            }
+            Some((c, w)) if matches!(c, "text" | "heading") && !w.is_empty() => (Some(c), w),
             _ => (None, token),
         };
         if let Some(w) = word(token) {
@@ -153,7 +160,11 @@ pub fn translate(input: &str) -> Translated {
         out.extend(std::iter::repeat_n(")".to_string(), depth));
     }
     Translated {
-        fts: out.join(" ").replace("( ", "(").replace(" )", ")"),
+        fts: out
+            .join(" ")
+            .replace("( ", "(")
+            .replace(" )", ")")
+            .replace(" ,", ","),
         notes,
     }
 }
@@ -190,17 +201,25 @@ mod tests {
     fn explicit_syntax_stays() {
         for (typed, fts) in [
             ("\"sea wall\"", "\"sea wall\""),
-            ("\"northern territories\" Lavrov", "\"northern territories\" Lavrov"),
+            (
+                "\"northern territories\" Lavrov",
+                "\"northern territories\" Lavrov",
+            ),
             ("sea OR wall", "sea OR wall"),
             ("Iran NOT nuclear", "Iran NOT nuclear"),
             ("nuclear AND reactor", "nuclear AND reactor"),
             ("NEAR(Lavrov Rice, 10)", "NEAR(Lavrov Rice, 10)"),
             ("NEAR(Lavrov Rice) Iran", "NEAR(Lavrov Rice) Iran"),
+            ("NEAR(envoy e-mail, 3)", "NEAR(envoy \"e-mail\", 3)"),
+            ("NEAR(envoy e-mail,3)", "NEAR(envoy \"e-mail\", 3)"),
             ("negotiat*", "negotiat*"),
             ("al-Qae*", "\"al-Qae\" *"),
             ("\"sea wa\"*", "\"sea wa\" *"),
             ("(Iran OR Syria) nuclear", "(Iran OR Syria) nuclear"),
-            ("((Iran OR Syria) AND S-300)", "((Iran OR Syria) AND \"S-300\")"),
+            (
+                "((Iran OR Syria) AND S-300)",
+                "((Iran OR Syria) AND \"S-300\")",
+            ),
             ("heading:Lavrov", "heading : Lavrov"),
             ("text:S-300", "text : \"S-300\""),
             ("\"U.S. policy\"", "\"U.S. policy\""),
