@@ -251,12 +251,16 @@ fn check_date_range(params: &[(String, String)]) -> Result<(), ReadError> {
     Ok(())
 }
 
-/// A parameter's value as bound: dates checked and made a day, reference ids canonical.
+/// A parameter's value as bound: dates checked and made a day, reference ids canonical, a
+/// full-text query `q` translated as `search` does.
 fn bound_value(conn: &Connection, name: &str, value: &str) -> Result<String, ReadError> {
     if crate::dates::is_date_parameter(name) {
         crate::dates::parameter_day(name, value)
     } else if name == "reference_id" || name.ends_with("_reference_id") {
         canonical_reference(conn, value)
+    } else if name == "q" {
+        // A full-text query, as `search` takes it: `S-300` is a phrase, not a column.
+        Ok(crate::search::query::translate(value).fts)
     } else {
         Ok(value.to_string())
     }

@@ -449,6 +449,25 @@ fn show_formats_and_reference_ids_as_written_in_a_ref_line() {
             "{written}"
         );
     }
+    // The canned full-text query reads words as `search` does.
+    let (code, out, err) = run(
+        &db,
+        &[
+            "query",
+            "search_paragraphs",
+            "-p",
+            "q=S-300",
+            "--format",
+            "csv",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.lines()
+            .nth(1)
+            .is_some_and(|l| l.starts_with("10ATLANTIS77,")),
+        "{out}"
+    );
     let (code, _, err) = run(&db, &["query", "cited_by", "-p", "reference_id=STATE 99"]);
     assert_eq!(code, 2);
     assert_eq!(err, "error: \"STATE 99\": no cable STATE99 of any year is in this archive or cited by it (give the year as in a REF line, e.g. \"09 STATE 99\")\n");
