@@ -306,22 +306,36 @@ fn clap_error(e: &clap::Error) -> i32 {
         return e.exit_code();
     }
     let rendered = e.render().to_string();
-    let mut lines = rendered.lines().map(str::trim).filter(|l| !l.is_empty());
-    let first = lines.next().unwrap_or("error: invalid arguments");
-    let first = first.strip_prefix("error: ").unwrap_or(first);
-    // Kept: `[possible values: …]` and `tip: a similar subcommand exists…`; dropped: the
-    // usage block, which `--help` shows whole.
-    let tips: Vec<&str> = lines
-        .filter_map(|l| {
-            l.strip_prefix("tip: ")
-                .or_else(|| l.strip_prefix('[').and_then(|v| v.strip_suffix(']')))
-        })
-        .collect();
-    let mut line = format!("error: {first}");
+    // clap's message, the items it lists (`<QUERY>`), `[possible values: …]` and `tip: …`
+    // lines; the usage block after them is dropped (`--help` shows it whole).
+    let mut message: Vec<&str> = Vec::new();
+    let mut tips: Vec<&str> = Vec::new();
+    for l in rendered.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        if l.starts_with("Usage:") || l.starts_with("For more information") {
+            break;
+        }
+        if let Some(tip) = l.strip_prefix("tip: ") {
+            tips.push(tip);
+        } else if let Some(values) = l.strip_prefix('[').and_then(|v| v.strip_suffix(']')) {
+            tips.push(values);
+        } else {
+            message.push(l.strip_prefix("error: ").unwrap_or(l));
+        }
+    }
+    let mut line = format!("error: {}", message.join(" "));
     if !tips.is_empty() {
         line.push_str(&format!(" ({})", tips.join("; ")));
     }
-    line.push_str(" (see `cable-archive --help`)");
+    // Point at the subcommand's own help when there is one.
+    let command = std::env::args().nth(1).filter(|a| {
+        <Cli as clap::CommandFactory>::command()
+            .find_subcommand(a)
+            .is_some()
+    });
+    match command {
+        Some(c) => line.push_str(&format!(" (see `cable-archive {c} --help`)")),
+        None => line.push_str(" (see `cable-archive --help`)"),
+    }
     eprintln!("{line}");
     2
 }

@@ -514,7 +514,19 @@ fn usage_mistakes_exit_2_and_every_error_is_one_line() {
     );
     assert_eq!((code, out.as_str()), (0, "x\n5\n"));
     let (_, _, err) = run(&db, &["search", "wall", "--format", "xml"]);
-    assert_eq!(err, "error: invalid value 'xml' for '--format <FORMAT>' (possible values: table, csv, json) (see `cable-archive --help`)\n");
+    assert_eq!(err, "error: invalid value 'xml' for '--format <FORMAT>' (possible values: table, csv, json) (see `cable-archive search --help`)\n");
+    let out = bin().arg("search").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "error: the following required arguments were not provided: <QUERY> (see `cable-archive search --help`)\n"
+    );
+    let out = bin().arg("injest").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "error: unrecognized subcommand 'injest' (a similar subcommand exists: 'ingest') (see `cable-archive --help`)\n"
+    );
     // The archive's problems exit 1, said once.
     let not_db = tmp.path().join("not.db");
     std::fs::write(
