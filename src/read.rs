@@ -13,6 +13,8 @@ pub enum ReadError {
         why: String,
         hint: Option<String>,
     },
+    #[error("this archive was built by an older cable-archive: it has no level columns yet")]
+    OlderSchema,
     #[error("{0}: no such cable in this archive")]
     NoSuchCable(String),
     #[error("this archive has no search index (it was ingested with --no-fts)")]
@@ -83,6 +85,10 @@ impl ReadError {
             ReadError::PartialSearchIndex => {
                 Some("let it finish, or run `cable-archive ingest` again".into())
             }
+            ReadError::OlderSchema => Some(
+                "run `cable-archive ingest` on it once to upgrade it (unchanged files are re-parsed, nothing is lost)"
+                    .into(),
+            ),
             ReadError::NoSuchCable(_) => {
                 Some("`cable-archive search WORDS` finds cables by their text".into())
             }
@@ -99,6 +105,21 @@ impl ReadError {
             ReadError::Json(j) => j.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe),
             _ => false,
         }
+    }
+}
+
+/// `search` and `show` read the columns of migration V6; the read-only connection never
+/// migrates, so an archive last written by an older binary is said to be one.
+pub fn require_levels(conn: &rusqlite::Connection) -> Result<(), ReadError> {
+    let has: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM pragma_table_info('paragraphs') WHERE name = 'level')",
+        [],
+        |r| r.get(0),
+    )?;
+    if has {
+        Ok(())
+    } else {
+        Err(ReadError::OlderSchema)
     }
 }
 

@@ -150,6 +150,7 @@ fn children<T>(
 
 /// Read a cable and its child rows. `reference_id` may be written as in a REF line.
 pub fn load(conn: &Connection, reference_id: &str) -> Result<Shown, ReadError> {
+    crate::read::require_levels(conn)?;
     let id = crate::query::canonical_reference(conn, reference_id)?;
     let cable = conn
         .query_row(CABLE, named_params! { ":reference_id": id }, CableRow::read)

@@ -527,6 +527,23 @@ fn usage_mistakes_exit_2_and_every_error_is_one_line() {
         String::from_utf8_lossy(&out.stderr),
         "error: unrecognized subcommand 'injest' (a similar subcommand exists: 'ingest') (see `cable-archive --help`)\n"
     );
+    // An archive written before the level columns is said to be one, with the way out.
+    let old = tmp.path().join("old.db");
+    std::fs::copy(&db, &old).unwrap();
+    rusqlite::Connection::open(&old)
+        .unwrap()
+        .execute_batch(
+            "DROP INDEX cables_search_filters; ALTER TABLE paragraphs DROP COLUMN level;",
+        )
+        .unwrap();
+    for args in [vec!["search", "wall"], vec!["show", "10ATLANTIS77"]] {
+        let (code, _, err) = run(&old, &args);
+        assert_eq!(code, 1, "{args:?}");
+        assert!(
+            err.starts_with("error: this archive was built by an older cable-archive"),
+            "{err}"
+        );
+    }
     // The archive's problems exit 1, said once.
     let not_db = tmp.path().join("not.db");
     std::fs::write(
@@ -669,6 +686,28 @@ fn corpus_searches_find_what_the_phrase_finds() {
                 "{typed}"
             );
         }
+    }
+    // The issue's `cited_by`: a REF line's `STATE 127892` (09TALLINN373) and `09 STATE 127892`
+    // (10STATE7810) are the same cable.
+    for written in ["STATE 127892", "09 STATE 127892", "09STATE127892"] {
+        let (code, out, err) = run(
+            &db,
+            &[
+                "query",
+                "cited_by",
+                "-p",
+                &format!("reference_id={written}"),
+                "--format",
+                "csv",
+            ],
+        );
+        assert_eq!(code, 0, "{written}: {err}");
+        let citing: Vec<&str> = out
+            .lines()
+            .skip(1)
+            .map(|l| &l[..l.find(',').unwrap()])
+            .collect();
+        assert_eq!(citing, ["09TALLINN373", "10STATE7810"], "{written}");
     }
     let unfilled: i64 = conn
         .query_row(

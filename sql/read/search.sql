@@ -19,7 +19,8 @@ WITH best AS MATERIALIZED (
     WHERE (:from IS NULL AND :to IS NULL AND :tag IS NULL AND :classification IS NULL
            AND :origin IS NULL)
        OR EXISTS (
-            SELECT 1 FROM cables c
+            -- The index holds every column tested here (migration V6).
+            SELECT 1 FROM cables c INDEXED BY cables_search_filters
             WHERE c.id = b.cable_id
               AND (:from IS NULL OR c.created_at >= :from)
               AND (:to IS NULL OR c.created_at < date(:to, '+1 day'))

@@ -189,6 +189,7 @@ pub fn find(conn: &Connection, plan: &Plan, open: &str, close: &str) -> Result<F
         FtsState::Absent => return Err(ReadError::NoSearchIndex),
         FtsState::Partial => return Err(ReadError::PartialSearchIndex),
     }
+    crate::read::require_levels(conn)?;
     let fail = |e| search_error(plan, e);
     let mut st = conn.prepare(HITS).map_err(fail)?;
     let rows = st
