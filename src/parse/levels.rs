@@ -43,6 +43,8 @@ const LEVEL_WORDS: &[(&str, &str)] = &[
     ("CONFIDENTIAL", "C"),
     ("SECRET", "S"),
     ("UNCLAS", "U"),
+    // Limited Official Use, State's name for sensitive unclassified text before SBU.
+    ("LOU", "SBU"),
     ("SBU", "SBU"),
     ("TS", "TS"),
     ("S", "S"),
@@ -195,6 +197,7 @@ mod tests {
             ("U", "U", None),
             ("SBU", "SBU", None),
             ("TS", "TS", None),
+            ("LOU", "SBU", None),
             ("S/NF", "S", some("NF")),
             ("S//NF", "S", some("NF")),
             ("S/NOFORN", "S", some("NF")),
