@@ -17,6 +17,7 @@ const TAGS: &str = include_str!("../sql/read/show_tags.sql");
 const MARKINGS: &str = include_str!("../sql/read/show_markings.sql");
 const REFERENCES: &str = include_str!("../sql/read/show_references.sql");
 const PARAGRAPHS: &str = include_str!("../sql/read/show_paragraphs.sql");
+const WARNINGS: &str = include_str!("../sql/read/show_warnings.sql");
 
 /// The cable row as `show` reads it.
 #[derive(Debug, Serialize)]
@@ -124,6 +125,12 @@ pub struct ParagraphRow {
     pub text: String,
 }
 
+#[derive(Debug, Serialize)]
+pub struct WarningRow {
+    pub field: String,
+    pub message: String,
+}
+
 /// A cable with its child rows: what `show --format json` prints.
 #[derive(Debug, Serialize)]
 pub struct Shown {
@@ -134,6 +141,8 @@ pub struct Shown {
     pub markings: Vec<MarkingRow>,
     pub references: Vec<ReferenceRow>,
     pub paragraphs: Vec<ParagraphRow>,
+    /// `parse_warnings`: what the parser could not read.
+    pub warnings: Vec<WarningRow>,
 }
 
 /// The rows of one child statement for a cable.
@@ -199,6 +208,12 @@ pub fn load(conn: &Connection, reference_id: &str) -> Result<Shown, ReadError> {
                 caveats: r.get("caveats")?,
                 heading: r.get("heading")?,
                 text: r.get("text")?,
+            })
+        })?,
+        warnings: children(conn, WARNINGS, cable_id, |r| {
+            Ok(WarningRow {
+                field: r.get("field")?,
+                message: r.get("message")?,
             })
         })?,
         cable,

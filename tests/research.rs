@@ -410,6 +410,17 @@ fn show_formats_and_reference_ids_as_written_in_a_ref_line() {
     assert_eq!(v["references"][0]["target_reference_id"], "09STATE127892");
     assert_eq!(v["paragraphs"][1]["caveats"], "REL NATO");
     assert_eq!(v["paragraphs"][2]["heading"], "Lavrov Visit");
+    // Every child table of the cable is there (store::CHILD_TABLES).
+    for key in [
+        "recipients",
+        "tags",
+        "paragraphs",
+        "markings",
+        "references",
+        "warnings",
+    ] {
+        assert!(v[key].is_array(), "{key}");
+    }
     let (_, out, _) = run(&db, &["show", "10ATLANTIS77", "--format", "csv"]);
     assert_eq!(
         out.lines().next(),
