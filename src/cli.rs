@@ -3,7 +3,7 @@
 
 use crate::ingest;
 use clap::{Parser, Subcommand};
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 /// Turn archives of US diplomatic cables (Cablegate) into one normalized SQLite database.
@@ -79,9 +79,14 @@ enum Command {
         db: PathBuf,
     },
     /// Run ad-hoc SQL against the archive, read-only.
+    ///
+    /// Named parameters (`:name`) are bound from --param NAME=VALUE as in `query`.
     Sql {
         /// One SELECT (or other read-only) statement.
         sql: String,
+        /// A parameter, NAME=VALUE (repeatable), for each `:NAME` in the statement.
+        #[arg(long = "param", short = 'p', value_name = "NAME=VALUE")]
+        params: Vec<String>,
         /// Output format (default: table on a terminal, CSV otherwise).
         #[arg(long, value_enum)]
         format: Option<crate::query::OutputFormat>,
@@ -91,22 +96,38 @@ enum Command {
     },
     /// Full-text search over paragraphs: ranked cables with a snippet of their best paragraph.
     ///
-    /// The query uses FTS5 syntax: words, "a phrase", OR, NOT, NEAR(...), prefix*.
+    /// Type words as you would write them: a word with punctuation (S-300, U.S., al-Qaeda,
+    /// Mbeki's, 1.4(b), 10,000, e-mail) is searched as that phrase. FTS5 syntax works too:
+    /// "a phrase", AND, OR, NOT, NEAR(a b, 10), prefix*, (groups), heading:word. Dates are
+    /// YYYY, YYYY-MM or YYYY-MM-DD; a year or month means the whole period.
     Search {
-        /// Words or "a phrase".
+        /// Words, "a phrase", or an FTS5 query.
         query: String,
         /// Only cables carrying this tag.
         #[arg(long)]
         tag: Option<String>,
-        /// Only cables created on or after this date (YYYY-MM-DD).
-        #[arg(long)]
+        /// Only cables created in or after this period (YYYY, YYYY-MM or YYYY-MM-DD).
+        #[arg(long, value_name = "DATE")]
         from: Option<String>,
-        /// Only cables created on or before this date (YYYY-MM-DD).
-        #[arg(long)]
+        /// Only cables created in or before this period (YYYY, YYYY-MM or YYYY-MM-DD).
+        #[arg(long, value_name = "DATE")]
         to: Option<String>,
-        /// At most this many cables.
+        /// Only cables of this level: UNCLASSIFIED (U), LIMITED OFFICIAL USE (LOU),
+        /// CONFIDENTIAL (C), SECRET (S), TOP SECRET (TS).
+        #[arg(long, value_name = "LEVEL")]
+        classification: Option<String>,
+        /// Only matches in paragraphs of this level: U, SBU, C, S, TS (S finds S/NF, S//NF…).
+        #[arg(long, value_name = "LEVEL")]
+        marking: Option<String>,
+        /// Only cables whose origin contains this (`Tokyo`), or matches it with % wildcards.
+        #[arg(long)]
+        origin: Option<String>,
+        /// At most this many cables (0: all); stderr says how many matched when cut.
         #[arg(long, default_value_t = 20)]
         limit: u32,
+        /// Output format (default: two lines per cable, the snippet's words marked).
+        #[arg(long, value_enum)]
+        format: Option<crate::query::OutputFormat>,
         /// The database file.
         #[arg(long, default_value = "archive.db")]
         db: PathBuf,
@@ -114,8 +135,12 @@ enum Command {
     /// Show one cable as a person reads it: metadata, recipients, tags, markings, references,
     /// then the paragraphs.
     Show {
-        /// Reference id, e.g. 08TOKYO3205.
+        /// Reference id, e.g. 08TOKYO3205, or as in a REF line: "09 STATE 127892".
         reference_id: String,
+        /// Output format (default: the text layout): json is the cable with all its child
+        /// rows; table and csv give its paragraphs, one per row.
+        #[arg(long, value_enum)]
+        format: Option<crate::query::OutputFormat>,
         /// The database file.
         #[arg(long, default_value = "archive.db")]
         db: PathBuf,
@@ -149,10 +174,7 @@ enum Command {
 pub fn main() -> i32 {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
-        Err(e) => {
-            let _ = e.print();
-            return e.exit_code();
-        }
+        Err(e) => return clap_error(&e),
     };
     let result = match cli.command {
         Command::Ingest {
@@ -180,7 +202,11 @@ pub fn main() -> i32 {
             .map(|c| c.exit_status())
         }
         Command::Parse { file } => ingest::parse_file(&file),
-        Command::Stats { db, fingerprint } => crate::stats::run(&db, fingerprint).map(|()| 0),
+        Command::Stats { db, fingerprint } => (|| {
+            let conn = crate::store::open_read_only(&db)?;
+            crate::stats::run(&conn, fingerprint, &mut std::io::stdout().lock())?;
+            Ok(0)
+        })(),
         Command::Query {
             name,
             list,
@@ -188,9 +214,15 @@ pub fn main() -> i32 {
             format,
             db,
         } => run_query(name, list, &params, format, &db),
-        Command::Sql { sql, format, db } => (|| {
+        Command::Sql {
+            sql,
+            params,
+            format,
+            db,
+        } => (|| {
+            let params = crate::query::split_params(&params)?;
             let conn = crate::store::open_read_only(&db)?;
-            let rows = crate::query::run(&conn, &sql, &[])?;
+            let rows = crate::query::run(&conn, crate::query::Origin::User, &sql, &params)?;
             let format = format.unwrap_or_else(crate::query::OutputFormat::default_for_stdout);
             crate::query::print(&rows, format, &mut std::io::stdout().lock())?;
             Ok(0)
@@ -200,26 +232,46 @@ pub fn main() -> i32 {
             tag,
             from,
             to,
+            classification,
+            marking,
+            origin,
             limit,
+            format,
             db,
         } => (|| {
-            let conn = crate::store::open_read_only(&db)?;
             let options = crate::search::Options {
                 query,
                 tag,
                 from,
                 to,
+                classification,
+                marking,
+                origin,
                 limit,
             };
-            let n = crate::search::run(&conn, &options, &mut std::io::stdout().lock())?;
-            if n == 0 {
-                eprintln!("no cable matches {:?}", options.query);
+            // Options are checked before the archive is opened: a bad date is a usage
+            // mistake whatever the archive.
+            let plan = options.plan()?;
+            let conn = crate::store::open_read_only(&db)?;
+            let (open, close) = if format.is_none() && std::io::stdout().is_terminal() {
+                ("\x1b[1;33m", "\x1b[0m")
+            } else {
+                ("[", "]")
+            };
+            let found = crate::search::find(&conn, &plan, open, close)?;
+            crate::search::print(&found, format, &mut std::io::stdout().lock())?;
+            for line in crate::search::summary(&plan, &found) {
+                eprintln!("{line}");
             }
             Ok(0)
         })(),
-        Command::Show { reference_id, db } => (|| {
+        Command::Show {
+            reference_id,
+            format,
+            db,
+        } => (|| {
             let conn = crate::store::open_read_only(&db)?;
-            crate::show::run(&conn, &reference_id, &mut std::io::stdout().lock())?;
+            crate::show::run(&conn, &reference_id, format, &mut std::io::stdout().lock())?;
             Ok(0)
         })(),
         Command::DatasetteMetadata { db } => (|| {
@@ -240,10 +292,87 @@ pub fn main() -> i32 {
         // The reader went away (`search … | head`): not an error, as in other shell tools.
         Err(e) if closed_pipe(&e) => 0,
         Err(e) => {
-            eprintln!("error: {e:#}");
-            1
+            eprintln!("error: {}", one_line(&e));
+            exit_code(&e)
         }
     }
+}
+
+/// A usage mistake clap found (unknown command or option, bad value, bad `--format`) as one
+/// line, exit status 2; `--help` and `--version` print as clap renders them.
+fn clap_error(e: &clap::Error) -> i32 {
+    if !e.use_stderr() {
+        let _ = e.print();
+        return e.exit_code();
+    }
+    let rendered = e.render().to_string();
+    // clap's message, the items it lists (`<QUERY>`), `[possible values: …]` and `tip: …`
+    // lines; the usage block after them is dropped (`--help` shows it whole).
+    let mut message: Vec<&str> = Vec::new();
+    let mut tips: Vec<&str> = Vec::new();
+    for l in rendered.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        if l.starts_with("Usage:") || l.starts_with("For more information") {
+            break;
+        }
+        if let Some(tip) = l.strip_prefix("tip: ") {
+            tips.push(tip);
+        } else if let Some(values) = l.strip_prefix('[').and_then(|v| v.strip_suffix(']')) {
+            tips.push(values);
+        } else {
+            message.push(l.strip_prefix("error: ").unwrap_or(l));
+        }
+    }
+    let mut line = format!("error: {}", message.join(" "));
+    if !tips.is_empty() {
+        line.push_str(&format!(" ({})", tips.join("; ")));
+    }
+    // Point at the subcommand's own help when there is one.
+    let command = std::env::args().nth(1).filter(|a| {
+        <Cli as clap::CommandFactory>::command()
+            .find_subcommand(a)
+            .is_some()
+    });
+    match command {
+        Some(c) => line.push_str(&format!(" (see `cable-archive {c} --help`)")),
+        None => line.push_str(" (see `cable-archive --help`)"),
+    }
+    eprintln!("{line}");
+    2
+}
+
+/// The error as one line: each cause once. Library errors are their own last word: the
+/// SQLite error code text rusqlite chains below its message repeats it
+/// (`file is not a database: file is not a database: Error code 26`).
+fn one_line(e: &anyhow::Error) -> String {
+    if let Some(read) = e.downcast_ref::<crate::read::ReadError>() {
+        let mut line = read.to_string();
+        if let Some(hint) = read.hint() {
+            line.push_str(&format!(" ({hint})"));
+        }
+        return line.replace('\n', " ");
+    }
+    let mut line = String::new();
+    for cause in e.chain() {
+        let text = match cause.downcast_ref::<rusqlite::Error>() {
+            Some(sql) => crate::read::sqlite_message(sql),
+            None => cause.to_string(),
+        };
+        if !line.contains(&text) {
+            if !line.is_empty() {
+                line.push_str(": ");
+            }
+            line.push_str(&text);
+        }
+        if cause.is::<rusqlite::Error>() {
+            break;
+        }
+    }
+    line.replace('\n', " ")
+}
+
+fn exit_code(e: &anyhow::Error) -> i32 {
+    e.downcast_ref::<crate::read::ReadError>()
+        .map_or(1, crate::read::ReadError::exit_code)
 }
 
 fn closed_pipe(e: &anyhow::Error) -> bool {
@@ -253,6 +382,9 @@ fn closed_pipe(e: &anyhow::Error) -> bool {
             || cause
                 .downcast_ref::<csv::Error>()
                 .is_some_and(|c| matches!(c.kind(), csv::ErrorKind::Io(io) if broken(io)))
+            || cause
+                .downcast_ref::<crate::read::ReadError>()
+                .is_some_and(crate::read::ReadError::is_closed_pipe)
     })
 }
 
@@ -277,21 +409,16 @@ fn run_query(
     let name = name.unwrap_or_default();
     let Some(q) = canned.iter().find(|q| q.name == name) else {
         let names: Vec<&str> = canned.iter().map(|q| q.name).collect();
-        anyhow::bail!(
-            "no canned query named {name:?}; there are: {}",
-            names.join(", ")
-        );
+        return Err(crate::read::ReadError::usage_with_hint(
+            format!("query {name:?}"),
+            "no such canned query",
+            format!("there are: {}", names.join(", ")),
+        )
+        .into());
     };
-    let mut bound = Vec::new();
-    for p in params {
-        let Some((k, v)) = p.split_once('=') else {
-            anyhow::bail!("--param {p:?}: expected NAME=VALUE");
-        };
-        bound.push((k.trim().to_string(), v.to_string()));
-    }
+    let bound = crate::query::split_params(params)?;
     let conn = crate::store::open_read_only(db)?;
-    let rows = crate::query::run(&conn, q.sql, &bound)
-        .map_err(|e| anyhow::anyhow!("query {name}: {e}"))?;
+    let rows = crate::query::run(&conn, crate::query::Origin::Canned(q.name), q.sql, &bound)?;
     let format = format.unwrap_or_else(crate::query::OutputFormat::default_for_stdout);
     crate::query::print(&rows, format, &mut std::io::stdout().lock())?;
     Ok(0)

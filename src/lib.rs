@@ -5,12 +5,14 @@
 
 pub mod cli;
 pub mod datasette;
+pub mod dates;
 pub mod decode;
 pub mod discover;
 pub mod ingest;
 pub mod model;
 pub mod parse;
 pub mod query;
+pub mod read;
 pub mod search;
 pub mod show;
 pub mod stats;

@@ -108,6 +108,14 @@ pub struct Cable {
     pub classification_reasons: Option<String>,
     /// The signing name at the end of the body, e.g. `SCHIEFFER`.
     pub signer: Option<String>,
+    /// The signer to group by: upper case, white space collapsed, `None` for a redaction
+    /// such as `XXXXXXXXXXXX` (`parse::levels::signer_key`).
+    pub signer_key: Option<String>,
+    /// The level of `classification` (`SECRET//NOFORN` → `SECRET`), else of the banner:
+    /// `UNCLASSIFIED`, `LIMITED OFFICIAL USE`, `CONFIDENTIAL`, `SECRET` or `TOP SECRET`.
+    pub classification_level: Option<String>,
+    /// NOFORN in the classification's caveats or as a caption under the banner.
+    pub noforn: bool,
     /// Text between `Summary` and `End Summary`, white space collapsed.
     pub summary: Option<String>,
     /// Routing header text as published.
@@ -192,8 +200,13 @@ pub struct Tag {
 pub struct Paragraph {
     /// The paragraph's own number (`5` for `5. (C) ...`); `None` for unnumbered text.
     pub number: Option<u32>,
-    /// Portion marking without parentheses: `C`, `S/NF`, `SBU`…
+    /// Portion marking without parentheses, as written: `C`, `S/NF`, `SBU`…
     pub marking: Option<String>,
+    /// The marking's level: `U`, `SBU`, `C`, `S` or `TS` (`S/NOFORN` → `S`, `U//FOUO` → `SBU`);
+    /// `None` for an unmarked paragraph.
+    pub level: Option<String>,
+    /// The marking's caveats in short form, joined by `//`: `NF`, `REL NATO`, `FGI//NF`.
+    pub caveats: Option<String>,
     /// The nearest section heading above the paragraph.
     pub heading: Option<String>,
     /// Text without the number and marking; page-break lines removed.

@@ -768,6 +768,9 @@ impl Builder {
         (!text.is_empty() || self.number.is_some()).then_some(Paragraph {
             number: self.number,
             marking: self.marking,
+            // Read from the marking by `parse::levels`, in `parse::parse`.
+            level: None,
+            caveats: None,
             heading: self.heading,
             text,
         })

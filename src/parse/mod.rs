@@ -7,6 +7,7 @@
 
 pub mod body;
 pub mod header;
+pub mod levels;
 pub mod posts;
 pub mod references;
 mod tags;
@@ -137,6 +138,18 @@ pub fn parse(source: Source) -> Result<Cable, ParseError> {
         .as_deref()
         .map(|t| references::parse(t, citing_year))
         .unwrap_or_default();
+    let classification_level =
+        levels::cable_level(classification.as_deref(), b.banner.as_deref()).map(str::to_string);
+    let captions: Vec<&str> = b.markings.iter().map(|m| m.marking.as_str()).collect();
+    let noforn = levels::is_noforn(classification.as_deref(), &captions);
+    let signer_key = levels::signer_key(b.signer.as_deref());
+    let mut paragraphs = b.paragraphs;
+    for p in &mut paragraphs {
+        if let Some(portion) = p.marking.as_deref().and_then(levels::portion) {
+            p.level = Some(portion.level.to_string());
+            p.caveats = portion.caveats;
+        }
+    }
     Ok(Cable {
         reference_id,
         published_id,
@@ -159,6 +172,9 @@ pub fn parse(source: Source) -> Result<Cable, ParseError> {
         classified_by: b.classified_by,
         classification_reasons: b.classification_reasons,
         signer: b.signer,
+        signer_key,
+        classification_level,
+        noforn,
         summary: b.summary,
         header: header_text,
         body: body_text,
@@ -168,7 +184,7 @@ pub fn parse(source: Source) -> Result<Cable, ParseError> {
         content_sha256,
         recipients: h.recipients,
         tags,
-        paragraphs: b.paragraphs,
+        paragraphs,
         markings: b.markings,
         references,
         warnings,

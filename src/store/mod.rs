@@ -15,6 +15,18 @@ mod embedded {
     refinery::embed_migrations!("migrations");
 }
 
+/// The tables holding a cable's child rows (`cable_id`, cascading from `cables`), in schema
+/// order: what the writer replaces when a cable changes and what `stats` counts and
+/// fingerprints, one list so that a new child table cannot be forgotten by one of them.
+pub const CHILD_TABLES: &[&str] = &[
+    "recipients",
+    "cable_tags",
+    "paragraphs",
+    "markings",
+    "cable_references",
+    "parse_warnings",
+];
+
 /// Views are recreated on every open, so a changed view needs no migration.
 pub const VIEWS: &[(&str, &str)] = &[
     (

@@ -436,14 +436,7 @@ impl Writer {
     /// Make `c` the current version of cable `id`: its child rows are replaced and the cable
     /// row updated in place (deleting it would cascade to its versions).
     fn replace(&mut self, id: i64, c: &Cable) -> Result<(), StoreError> {
-        for table in [
-            "recipients",
-            "cable_tags",
-            "paragraphs",
-            "markings",
-            "cable_references",
-            "parse_warnings",
-        ] {
+        for table in super::CHILD_TABLES {
             self.conn
                 .prepare_cached(&format!("DELETE FROM {table} WHERE cable_id = ?1"))?
                 .execute([id])?;
@@ -518,9 +511,9 @@ impl Writer {
                     sender, banner, section_count, declassify_on, classified_by,
                     classification_reasons, signer, summary, header, body, source_path,
                     source_format, source_row, content_sha256, ingest_run_id, published_id, declassify_raw,
-                    parser_version)
+                    parser_version, classification_level, noforn, signer_key)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-                    ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31)
+                    ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34)
                  ON CONFLICT(id) DO UPDATE SET reference_id = excluded.reference_id,
                     created_at = excluded.created_at, released_at = excluded.released_at,
                     classification = excluded.classification, origin = excluded.origin,
@@ -536,7 +529,9 @@ impl Writer {
                     source_format = excluded.source_format, source_row = excluded.source_row,
                     content_sha256 = excluded.content_sha256, ingest_run_id = excluded.ingest_run_id,
                     published_id = excluded.published_id, declassify_raw = excluded.declassify_raw,
-                    parser_version = excluded.parser_version",
+                    parser_version = excluded.parser_version,
+                    classification_level = excluded.classification_level,
+                    noforn = excluded.noforn, signer_key = excluded.signer_key",
             )?
             .execute(params![
                 id,
@@ -570,6 +565,9 @@ impl Writer {
                 c.published_id,
                 c.declassify_raw,
                 crate::parse::PARSER_VERSION,
+                c.classification_level,
+                c.noforn,
+                c.signer_key,
             ])?;
         // An upsert that updated leaves last_insert_rowid alone: use the id we know.
         let cable_id = id.unwrap_or_else(|| self.conn.last_insert_rowid());
@@ -600,8 +598,8 @@ impl Writer {
         }
         {
             let mut st = self.conn.prepare_cached(
-                "INSERT INTO paragraphs (cable_id, position, number, marking, heading, text)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                "INSERT INTO paragraphs (cable_id, position, number, marking, heading, text, level, caveats)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             )?;
             for (i, p) in c.paragraphs.iter().enumerate() {
                 st.execute(params![
@@ -610,7 +608,9 @@ impl Writer {
                     p.number,
                     p.marking,
                     p.heading,
-                    p.text
+                    p.text,
+                    p.level,
+                    p.caveats
                 ])?;
             }
         }
