@@ -4,6 +4,7 @@
 use crate::decode::{self, Decoded};
 use crate::ingest;
 use crate::parse;
+use anyhow::Context;
 use clap::{Parser, Subcommand};
 use std::io::Write;
 use std::path::PathBuf;
@@ -219,7 +220,17 @@ pub fn main() -> i32 {
         })(),
         Command::Show { reference_id, db } => (|| {
             let conn = crate::store::open_read_only(&db)?;
-            crate::show::run(&conn, &reference_id, &mut std::io::stdout().lock())?;
+            let mut stdout = std::io::stdout().lock();
+            // Cable text is untrusted: escaped on a terminal, exact when piped (crate::term).
+            if crate::term::stdout_is_terminal() {
+                crate::show::run(
+                    &conn,
+                    &reference_id,
+                    &mut crate::term::Escaping::new(stdout),
+                )?;
+            } else {
+                crate::show::run(&conn, &reference_id, &mut stdout)?;
+            }
             Ok(0)
         })(),
         Command::DatasetteMetadata { db } => (|| {
@@ -240,7 +251,7 @@ pub fn main() -> i32 {
         // The reader went away (`search … | head`): not an error, as in other shell tools.
         Err(e) if closed_pipe(&e) => 0,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            crate::term::diagnostic(&format!("error: {}", crate::store::one_line(&e)));
             1
         }
     }
@@ -290,8 +301,7 @@ fn run_query(
         bound.push((k.trim().to_string(), v.to_string()));
     }
     let conn = crate::store::open_read_only(db)?;
-    let rows = crate::query::run(&conn, q.sql, &bound)
-        .map_err(|e| anyhow::anyhow!("query {name}: {e}"))?;
+    let rows = crate::query::run(&conn, q.sql, &bound).with_context(|| format!("query {name}"))?;
     let format = format.unwrap_or_else(crate::query::OutputFormat::default_for_stdout);
     crate::query::print(&rows, format, &mut std::io::stdout().lock())?;
     Ok(0)
@@ -309,7 +319,7 @@ fn parse_file(file: &std::path::Path) -> anyhow::Result<i32> {
         Ok(Decoded::One(source, _)) => match parse::parse(*source) {
             Ok(cable) => writeln!(out, "{}", serde_json::to_string_pretty(&cable)?)?,
             Err(e) => {
-                eprintln!("{shown}: {e}");
+                crate::term::diagnostic(&format!("{shown}: {e}"));
                 rejected = true;
             }
         },
@@ -322,14 +332,14 @@ fn parse_file(file: &std::path::Path) -> anyhow::Result<i32> {
                 match parsed {
                     Ok(cable) => writeln!(out, "{}", serde_json::to_string(&cable)?)?,
                     Err(e) => {
-                        eprintln!("{shown}: {e}");
+                        crate::term::diagnostic(&format!("{shown}: {e}"));
                         rejected = true;
                     }
                 }
             }
         }
         Err(e) => {
-            eprintln!("{shown}: {e}");
+            crate::term::diagnostic(&format!("{shown}: {e}"));
             rejected = true;
         }
     }

@@ -313,6 +313,7 @@ fn parse_chunks(
 /// fails. The advisory lock is on the database file itself (flock, separate from SQLite's
 /// own locks), so it needs no lock file and dies with the process.
 fn lock(db: &Path) -> anyhow::Result<std::fs::File> {
+    store::check_archive_path(db)?;
     let file = std::fs::OpenOptions::new()
         .create(true)
         .truncate(false)
@@ -444,7 +445,7 @@ pub fn run(opts: &Options) -> anyhow::Result<Counts> {
                             .location
                             .as_ref()
                             .map_or_else(|| r.path.clone(), |l| format!("{}: {l}", r.path));
-                        bar.suspend(|| eprintln!("{place}: {}", r.reason));
+                        bar.suspend(|| crate::term::diagnostic(&format!("{place}: {}", r.reason)));
                         if let Some(writer) = writer.as_mut() {
                             writer.record_error(&r.path, r.location.as_deref(), &r.reason)?;
                         }
@@ -535,7 +536,9 @@ pub fn run(opts: &Options) -> anyhow::Result<Counts> {
             .map_err(|e| in_archive(e.into()))?;
     }
     for path in gone.iter().take(5) {
-        eprintln!("{path}: gone since it was last ingested (its cables stay in the archive)");
+        crate::term::diagnostic(&format!(
+            "{path}: gone since it was last ingested (its cables stay in the archive)"
+        ));
     }
     if gone.len() > 5 {
         eprintln!(

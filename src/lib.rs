@@ -15,3 +15,4 @@ pub mod search;
 pub mod show;
 pub mod stats;
 pub mod store;
+pub mod term;

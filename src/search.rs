@@ -86,24 +86,35 @@ pub fn snippet(
 
 pub fn run(conn: &Connection, o: &Options, out: &mut impl Write) -> anyhow::Result<usize> {
     let found = hits(conn, o)?;
-    let (open, close) = if std::io::stdout().is_terminal() {
-        ("\x1b[1;33m", "\x1b[0m")
+    // On a terminal the cable text is escaped (crate::term) and the matches are marked with
+    // private-use characters first, which become the highlight after escaping.
+    let terminal = std::io::stdout().is_terminal();
+    let (open, close) = if terminal {
+        ("\u{e000}", "\u{e001}")
     } else {
         ("[", "]")
     };
+    let shown = |s: &str| crate::term::for_stdout(s, terminal).into_owned();
     for h in &found {
-        let snip = snippet(conn, &o.query, h.paragraph_id, open, close)?;
+        let mut snip = snippet(conn, &o.query, h.paragraph_id, open, close)?;
+        if terminal {
+            snip = crate::term::escape_line(&snip)
+                .replace(open, "\x1b[1;33m")
+                .replace(close, "\x1b[0m");
+        }
         let para = h
             .paragraph_number
             .map_or_else(|| "unnumbered paragraph".to_string(), |n| format!("¶{n}"));
         writeln!(
             out,
             "{}  {}  {}",
-            h.reference_id,
-            h.created_at
-                .as_deref()
-                .map_or("", |d| d.get(..10).unwrap_or(d)),
-            h.subject.as_deref().unwrap_or("(no subject)")
+            shown(&h.reference_id),
+            shown(
+                h.created_at
+                    .as_deref()
+                    .map_or("", |d| d.get(..10).unwrap_or(d))
+            ),
+            shown(h.subject.as_deref().unwrap_or("(no subject)"))
         )?;
         writeln!(
             out,

@@ -566,6 +566,12 @@ impl Writer {
         self.conn.execute_batch(
             "PRAGMA analysis_limit = 1000; ANALYZE; PRAGMA wal_autocheckpoint = 1000; PRAGMA wal_checkpoint(TRUNCATE);",
         )?;
+        // Rollback mode between runs: a reader needs no -wal/-shm files, so the archive can
+        // be read from a read-only folder or medium (a DVD, another user's file; issue 11).
+        // A reader still open keeps it in WAL mode: fine, the next run tries again.
+        let _ = self
+            .conn
+            .query_row("PRAGMA journal_mode = DELETE", [], |_| Ok(()));
         Ok(())
     }
 }
