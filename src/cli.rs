@@ -12,7 +12,8 @@ use std::path::PathBuf;
 /// Turn archives of US diplomatic cables (Cablegate) into one normalized SQLite database.
 ///
 /// Exit status: 0 every input stored, 3 some inputs rejected (the rest stored), 1 fatal
-/// error, 2 usage error, 130 interrupted by Ctrl-C (the current batch committed).
+/// error, 2 usage error, 124 a query stopped by --timeout, 130 interrupted by Ctrl-C (an
+/// ingest commits the current batch first).
 #[derive(Parser)]
 #[command(name = "cable-archive", version, about, long_about)]
 struct Cli {
@@ -39,7 +40,8 @@ enum Command {
         /// Print only the final summary line (no progress bar).
         #[arg(long, short)]
         quiet: bool,
-        /// Parser threads (default: one per core). The order of rows does not depend on it.
+        /// Parser threads (default: one per core; at most 4 per core, more is capped with a
+        /// notice). The order of rows does not depend on it.
         #[arg(long, short, default_value_t = 0)]
         jobs: usize,
         /// Re-parse and rewrite every cable, also those already stored unchanged.
@@ -69,6 +71,9 @@ enum Command {
         /// Output format (default: table on a terminal, CSV otherwise).
         #[arg(long, value_enum)]
         format: Option<crate::query::OutputFormat>,
+        /// Stop the query after this many seconds (fractions allowed); exit status 124.
+        #[arg(long, value_name = "SECONDS", value_parser = crate::interrupt::parse_timeout)]
+        timeout: Option<std::time::Duration>,
         /// The database file.
         #[arg(long, default_value = "archive.db")]
         db: PathBuf,
@@ -80,6 +85,9 @@ enum Command {
         /// Output format (default: table on a terminal, CSV otherwise).
         #[arg(long, value_enum)]
         format: Option<crate::query::OutputFormat>,
+        /// Stop the query after this many seconds (fractions allowed); exit status 124.
+        #[arg(long, value_name = "SECONDS", value_parser = crate::interrupt::parse_timeout)]
+        timeout: Option<std::time::Duration>,
         /// The database file.
         #[arg(long, default_value = "archive.db")]
         db: PathBuf,
@@ -160,6 +168,7 @@ pub fn main() -> i32 {
             no_fts,
         } => {
             let arguments = std::env::args().skip(1).collect::<Vec<_>>().join(" ");
+            let jobs = cap_jobs(jobs);
             ingest::run(&ingest::Options {
                 paths,
                 db,
@@ -188,10 +197,19 @@ pub fn main() -> i32 {
             params,
             format,
             db,
-        } => run_query(name, list, &params, format, &db),
-        Command::Sql { sql, format, db } => (|| {
+            timeout,
+        } => run_query(name, list, &params, format, &db, timeout),
+        Command::Sql {
+            sql,
+            format,
+            db,
+            timeout,
+        } => (|| {
             let conn = crate::store::open_read_only(&db)?;
-            let rows = crate::query::run(&conn, &sql, &[])?;
+            let rows = {
+                let _watch = crate::interrupt::watch(&conn, timeout);
+                crate::query::run(&conn, &sql, &[])?
+            };
             let format = format.unwrap_or_else(crate::query::OutputFormat::default_for_stdout);
             crate::query::print(&rows, format, &mut std::io::stdout().lock())?;
             Ok(0)
@@ -205,6 +223,9 @@ pub fn main() -> i32 {
             db,
         } => (|| {
             let conn = crate::store::open_read_only(&db)?;
+            let _watch = crate::interrupt::watch(&conn, None);
+            // One snapshot: an `ingest --no-fts` dropping the index meanwhile is not seen.
+            conn.execute_batch("BEGIN")?;
             let options = crate::search::Options {
                 query,
                 tag,
@@ -220,6 +241,7 @@ pub fn main() -> i32 {
         })(),
         Command::Show { reference_id, db } => (|| {
             let conn = crate::store::open_read_only(&db)?;
+            let _watch = crate::interrupt::watch(&conn, None);
             let mut stdout = std::io::stdout().lock();
             // Cable text is untrusted: escaped on a terminal, exact when piped (crate::term).
             if crate::term::stdout_is_terminal() {
@@ -246,6 +268,17 @@ pub fn main() -> i32 {
             Ok(0)
         })(),
     };
+    match crate::interrupt::stopped() {
+        Some(crate::interrupt::Stopped::CtrlC) => {
+            eprintln!("interrupted");
+            return crate::interrupt::EXIT_INTERRUPTED;
+        }
+        Some(crate::interrupt::Stopped::Timeout) if result.is_err() => {
+            eprintln!("error: the query ran longer than --timeout and was stopped; narrow it (a LIMIT, a WHERE on an indexed column) or allow more time");
+            return crate::interrupt::EXIT_TIMEOUT;
+        }
+        _ => {}
+    }
     match result {
         Ok(code) => code,
         // The reader went away (`search … | head`): not an error, as in other shell tools.
@@ -254,6 +287,25 @@ pub fn main() -> i32 {
             crate::term::diagnostic(&format!("error: {}", crate::store::one_line(&e)));
             1
         }
+    }
+}
+
+/// Parser threads per core at most: parsing is CPU-bound, so more threads only cost memory
+/// (`--jobs 100000` made 15,000 threads and 5.5 GB before it was killed; issue 11).
+const JOBS_PER_CORE: usize = 4;
+
+/// `--jobs` above `JOBS_PER_CORE` × cores is capped, with a notice.
+fn cap_jobs(jobs: usize) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let most = JOBS_PER_CORE * cores;
+    if jobs > most {
+        eprintln!(
+            "notice: --jobs {jobs} capped to {most} ({JOBS_PER_CORE} per core, {cores} core{})",
+            if cores == 1 { "" } else { "s" }
+        );
+        most
+    } else {
+        jobs
     }
 }
 
@@ -273,6 +325,7 @@ fn run_query(
     params: &[String],
     format: Option<crate::query::OutputFormat>,
     db: &std::path::Path,
+    timeout: Option<std::time::Duration>,
 ) -> anyhow::Result<i32> {
     let canned = crate::query::canned();
     if list {
@@ -301,7 +354,10 @@ fn run_query(
         bound.push((k.trim().to_string(), v.to_string()));
     }
     let conn = crate::store::open_read_only(db)?;
-    let rows = crate::query::run(&conn, q.sql, &bound).with_context(|| format!("query {name}"))?;
+    let rows = {
+        let _watch = crate::interrupt::watch(&conn, timeout);
+        crate::query::run(&conn, q.sql, &bound).with_context(|| format!("query {name}"))?
+    };
     let format = format.unwrap_or_else(crate::query::OutputFormat::default_for_stdout);
     crate::query::print(&rows, format, &mut std::io::stdout().lock())?;
     Ok(0)

@@ -8,6 +8,7 @@ pub mod datasette;
 pub mod decode;
 pub mod discover;
 pub mod ingest;
+pub mod interrupt;
 pub mod model;
 pub mod parse;
 pub mod query;
