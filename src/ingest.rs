@@ -26,6 +26,9 @@ use std::time::{Duration, Instant};
 /// Sources per chunk handed to the parser pool: enough to keep every core busy between
 /// channel hand-offs, small enough to bound memory (a chunk of cables is a few MB).
 const CHUNK: usize = 256;
+/// A chunk is also handed on once its items hold this many bytes, so chunks of huge rows do
+/// not multiply the memory: at most about `2 × IN_FLIGHT + 3` chunks exist at once.
+const CHUNK_BYTES: usize = 8 << 20;
 /// Chunks in flight between two stages.
 const IN_FLIGHT: usize = 4;
 /// How often the checkpointer copies the WAL back into the database file.
@@ -161,6 +164,8 @@ struct Reader<'a> {
     known_files: &'a KnownFiles,
     stop: &'a AtomicBool,
     chunk: Vec<Item>,
+    /// Bytes of text in `chunk`.
+    chunk_bytes: usize,
     /// Hash each file for `ingest_files` (not in a dry run, which records none).
     hash_files: bool,
 }
@@ -168,8 +173,14 @@ struct Reader<'a> {
 impl Reader<'_> {
     /// Queue an item; false when the parsers hung up or Ctrl-C asked to stop.
     fn push(&mut self, item: Item) -> bool {
+        self.chunk_bytes += match &item {
+            Item::Source(s) => s.body.len() + s.header.as_ref().map_or(0, String::len),
+            Item::CsvRow(row) => row.byte_len(),
+            Item::Rejected(_) | Item::File(_) => 0,
+        };
         self.chunk.push(item);
-        if self.chunk.len() >= CHUNK {
+        if self.chunk.len() >= CHUNK || self.chunk_bytes >= CHUNK_BYTES {
+            self.chunk_bytes = 0;
             let full = std::mem::replace(&mut self.chunk, Vec::with_capacity(CHUNK));
             if self.tx.send(full).is_err() {
                 return false;
@@ -427,6 +438,7 @@ pub fn run(opts: &Options) -> anyhow::Result<Counts> {
             known_files: &known_files,
             stop: &stop,
             chunk: Vec::with_capacity(CHUNK),
+            chunk_bytes: 0,
             hash_files: !opts.dry_run,
         };
         std::thread::Builder::new()
