@@ -14,6 +14,7 @@
 //!   `immutable` would not see).
 //! - SQLite's errors are turned into one line saying what to do (`explain`).
 
+use anyhow::Context;
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 use std::fs::File;
 use std::io::Read;
@@ -152,11 +153,13 @@ pub fn open_read_only(path: &Path) -> anyhow::Result<ReadOnly> {
         | OpenFlags::SQLITE_OPEN_URI
         | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let open = |query: &str| -> anyhow::Result<Connection> {
-        let conn = Connection::open_with_flags(uri(path, query)?, ro)?;
+        let conn = Connection::open_with_flags(uri(path, query)?, ro)
+            .with_context(|| format!("{shown}: cannot open database"))?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
             r.get::<_, i64>(0)
-        })?;
+        })
+        .with_context(|| format!("{shown}: cannot open database"))?;
         Ok(conn)
     };
     let stale_wal = || {
@@ -177,7 +180,7 @@ pub fn open_read_only(path: &Path) -> anyhow::Result<ReadOnly> {
     } else {
         immutable(path, &open)?
     };
-    if let Some(why) = foreign(&conn)? {
+    if let Some(why) = foreign(&conn).with_context(|| format!("{shown}: cannot open database"))? {
         anyhow::bail!("{shown}: {why}; give --db the path of an archive");
     }
     if user_tables(&conn)?.is_empty() {
@@ -230,6 +233,10 @@ pub fn one_line(e: &anyhow::Error) -> String {
         if !parts.last().is_some_and(|p| p.ends_with(&text)) {
             parts.push(text);
         }
+        // Below SQLite's message is only its code ("Error code 19: constraint failed").
+        if cause.is::<rusqlite::Error>() {
+            break;
+        }
     }
     parts.join(": ")
 }
@@ -262,5 +269,63 @@ impl std::ops::Deref for ReadOnly {
 
     fn deref(&self) -> &Connection {
         &self.conn
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn failure(code: rusqlite::ffi::ErrorCode, extended: i32, text: &str) -> rusqlite::Error {
+        rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error {
+                code,
+                extended_code: extended,
+            },
+            Some(text.into()),
+        )
+    }
+
+    #[test]
+    fn sqlite_errors_become_one_actionable_line() {
+        // SQLITE_IOERR_FSYNC, printed before as "disk I/O error: Error code 1034".
+        let fsync = anyhow::Error::from(super::super::StoreError::Sql(failure(
+            ErrorCode::SystemIoFailure,
+            1034,
+            "disk I/O error",
+        )))
+        .context("a.db");
+        assert_eq!(
+            one_line(&fsync),
+            "a.db: the file system refused to flush the archive to disk (fsync failed: a full disk, a failing device, or a mount that does not support it); put the archive on a local disk"
+        );
+        // Printed before as "…: cannot open database: database is locked: database is locked".
+        let locked = anyhow::Error::from(super::super::StoreError::Open {
+            path: "a.db".into(),
+            source: failure(ErrorCode::DatabaseBusy, 5, "database is locked"),
+        });
+        let line = one_line(&locked);
+        assert_eq!(line.matches("locked").count(), 1, "{line}");
+        assert!(
+            line.starts_with("a.db: the archive is locked by another program"),
+            "{line}"
+        );
+        let fts = anyhow::Error::from(rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(1),
+            Some("no such table: paragraphs_fts".into()),
+        ))
+        .context("query search_paragraphs");
+        assert!(one_line(&fts)
+            .starts_with("query search_paragraphs: this archive's search index is not built"));
+        // Anything else is printed as it is, a repeated message once.
+        let other = anyhow::Error::from(super::super::StoreError::Sql(failure(
+            ErrorCode::ConstraintViolation,
+            19,
+            "UNIQUE constraint failed: cables.id",
+        )));
+        assert_eq!(
+            one_line(&other),
+            "database error: UNIQUE constraint failed: cables.id"
+        );
     }
 }
