@@ -228,11 +228,13 @@ pub fn open(path: &Path) -> Result<Connection, StoreError> {
             why,
         });
     }
+    // Before the first write: switching to WAL rewrites the header of an archive a run
+    // left in rollback mode.
+    refuse_newer_schema(&conn, &shown)?;
     conn.execute_batch(
         "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
     )
     .map_err(open_err)?;
-    refuse_newer_schema(&conn, &shown)?;
     embedded::migrations::runner()
         .set_migration_table_name("_refinery_schema_history")
         .run(&mut conn)
