@@ -182,11 +182,18 @@ pub fn parse(source: Source) -> Result<Cable, ParseError> {
 fn control_warning(header: &str, body: &str) -> Option<Warning> {
     let is_control =
         |c: char| crate::term::is_control(c) && !matches!(c, '\n' | '\r' | '\t' | '\x0c');
-    let count = |s: &str| s.chars().filter(|&c| is_control(c)).count();
-    let n = count(header) + count(body);
+    // A byte scan first: on every cable of a run, and nearly always clean. C1 characters
+    // are 0xC2 0x80–0x9F in UTF-8 (0xC2 also leads the no-break space, then the char scan).
+    let suspect = |t: &str| {
+        t.bytes().any(|b| {
+            (b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c)) || b == 0x7f || b == 0xc2
+        }) && t.contains(is_control)
+    };
     let (part, text) = [("header", header), ("body", body)]
         .into_iter()
-        .find(|(_, t)| t.contains(is_control))?;
+        .find(|(_, t)| suspect(t))?;
+    let count = |s: &str| s.chars().filter(|&c| is_control(c)).count();
+    let n = count(header) + count(body);
     let (line, first) = text
         .lines()
         .enumerate()
