@@ -44,6 +44,8 @@ const FINGERPRINT_QUERIES: &[&str] = &[
 
 pub fn run(db: &Path, fingerprint: bool) -> anyhow::Result<()> {
     let conn = crate::store::open_read_only(db)?;
+    // `--fingerprint` reads every row: Ctrl-C interrupts it (status 130).
+    let _watch = crate::interrupt::watch(&conn, None);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     if fingerprint {
