@@ -9,7 +9,8 @@ use std::path::PathBuf;
 /// Turn archives of US diplomatic cables (Cablegate) into one normalized SQLite database.
 ///
 /// Exit status: 0 every input stored, 3 some inputs rejected (the rest stored), 1 fatal
-/// error, 2 usage error, 130 interrupted by Ctrl-C (the current batch committed).
+/// error, 2 usage error, 124 a query stopped by --timeout, 130 interrupted by Ctrl-C (an
+/// ingest commits the current batch first).
 #[derive(Parser)]
 #[command(name = "cable-archive", version, about, long_about)]
 struct Cli {
@@ -40,7 +41,8 @@ enum Command {
         /// problem is still recorded in ingest_errors).
         #[arg(long, short)]
         quiet: bool,
-        /// Parser threads (default: one per core). The order of rows does not depend on it.
+        /// Parser threads (default: one per core; at most 4 per core, more is capped with a
+        /// notice). The order of rows does not depend on it.
         #[arg(long, short, default_value_t = 0)]
         jobs: usize,
         /// Re-parse and rewrite every cable, also those already stored unchanged.
@@ -74,6 +76,9 @@ enum Command {
         /// Output format (default: table on a terminal, CSV otherwise).
         #[arg(long, value_enum)]
         format: Option<crate::query::OutputFormat>,
+        /// Stop the query after this many seconds (fractions allowed); exit status 124.
+        #[arg(long, value_name = "SECONDS", value_parser = crate::interrupt::parse_timeout)]
+        timeout: Option<std::time::Duration>,
         /// The database file.
         #[arg(long, default_value = "archive.db")]
         db: PathBuf,
@@ -90,6 +95,9 @@ enum Command {
         /// Output format (default: table on a terminal, CSV otherwise).
         #[arg(long, value_enum)]
         format: Option<crate::query::OutputFormat>,
+        /// Stop the query after this many seconds (fractions allowed); exit status 124.
+        #[arg(long, value_name = "SECONDS", value_parser = crate::interrupt::parse_timeout)]
+        timeout: Option<std::time::Duration>,
         /// The database file.
         #[arg(long, default_value = "archive.db")]
         db: PathBuf,
@@ -188,6 +196,7 @@ pub fn main() -> i32 {
             forget_gone,
         } => {
             let arguments = std::env::args().skip(1).collect::<Vec<_>>().join(" ");
+            let jobs = cap_jobs(jobs);
             ingest::run(&ingest::Options {
                 paths,
                 db,
@@ -204,6 +213,8 @@ pub fn main() -> i32 {
         Command::Parse { file } => ingest::parse_file(&file),
         Command::Stats { db, fingerprint } => (|| {
             let conn = crate::store::open_read_only(&db)?;
+            // `--fingerprint` reads every row: Ctrl-C interrupts it (status 130).
+            let _watch = crate::interrupt::watch(&conn, None);
             crate::stats::run(&conn, fingerprint, &mut std::io::stdout().lock())?;
             Ok(0)
         })(),
@@ -213,16 +224,21 @@ pub fn main() -> i32 {
             params,
             format,
             db,
-        } => run_query(name, list, &params, format, &db),
+            timeout,
+        } => run_query(name, list, &params, format, &db, timeout),
         Command::Sql {
             sql,
             params,
             format,
             db,
+            timeout,
         } => (|| {
             let params = crate::query::split_params(&params)?;
             let conn = crate::store::open_read_only(&db)?;
-            let rows = crate::query::run(&conn, crate::query::Origin::User, &sql, &params)?;
+            let rows = {
+                let _watch = crate::interrupt::watch(&conn, timeout);
+                crate::query::run(&conn, crate::query::Origin::User, &sql, &params)?
+            };
             let format = format.unwrap_or_else(crate::query::OutputFormat::default_for_stdout);
             crate::query::print(&rows, format, &mut std::io::stdout().lock())?;
             Ok(0)
@@ -253,13 +269,28 @@ pub fn main() -> i32 {
             // mistake whatever the archive.
             let plan = options.plan()?;
             let conn = crate::store::open_read_only(&db)?;
-            let (open, close) = if format.is_none() && std::io::stdout().is_terminal() {
-                ("\x1b[1;33m", "\x1b[0m")
-            } else {
-                ("[", "]")
+            let _watch = crate::interrupt::watch(&conn, None);
+            // One snapshot: an `ingest --no-fts` dropping the index meanwhile is not seen.
+            conn.execute_batch("BEGIN")?;
+            // On a terminal the cable text is escaped (crate::term): matches are marked with
+            // private-use characters, which become the highlight after escaping, so only our
+            // own escape sequences reach the terminal.
+            let terminal = format.is_none() && std::io::stdout().is_terminal();
+            let (open, close) = match terminal {
+                true => ("\u{e000}", "\u{e001}"),
+                false => ("[", "]"),
             };
             let found = crate::search::find(&conn, &plan, open, close)?;
-            crate::search::print(&found, format, &mut std::io::stdout().lock())?;
+            if terminal {
+                let mut text = Vec::new();
+                crate::search::print(&found, format, &mut text)?;
+                let shown = crate::term::escape_text(&String::from_utf8_lossy(&text))
+                    .replace(open, "\x1b[1;33m")
+                    .replace(close, "\x1b[0m");
+                std::io::stdout().lock().write_all(shown.as_bytes())?;
+            } else {
+                crate::search::print(&found, format, &mut std::io::stdout().lock())?;
+            }
             for line in crate::search::summary(&plan, &found) {
                 eprintln!("{line}");
             }
@@ -271,7 +302,15 @@ pub fn main() -> i32 {
             db,
         } => (|| {
             let conn = crate::store::open_read_only(&db)?;
-            crate::show::run(&conn, &reference_id, format, &mut std::io::stdout().lock())?;
+            let _watch = crate::interrupt::watch(&conn, None);
+            let mut stdout = std::io::stdout().lock();
+            // Cable text is untrusted: escaped on a terminal, exact when piped (crate::term).
+            if crate::term::stdout_is_terminal() {
+                let mut escaped = crate::term::Escaping::new(stdout);
+                crate::show::run(&conn, &reference_id, format, &mut escaped)?;
+            } else {
+                crate::show::run(&conn, &reference_id, format, &mut stdout)?;
+            }
             Ok(0)
         })(),
         Command::DatasetteMetadata { db } => (|| {
@@ -287,12 +326,23 @@ pub fn main() -> i32 {
             Ok(0)
         })(),
     };
+    match crate::interrupt::stopped() {
+        Some(crate::interrupt::Stopped::CtrlC) => {
+            eprintln!("interrupted");
+            return crate::interrupt::EXIT_INTERRUPTED;
+        }
+        Some(crate::interrupt::Stopped::Timeout) if result.is_err() => {
+            eprintln!("error: the query ran longer than --timeout and was stopped; narrow it (a LIMIT, a WHERE on an indexed column) or allow more time");
+            return crate::interrupt::EXIT_TIMEOUT;
+        }
+        _ => {}
+    }
     match result {
         Ok(code) => code,
         // The reader went away (`search … | head`): not an error, as in other shell tools.
         Err(e) if closed_pipe(&e) => 0,
         Err(e) => {
-            eprintln!("error: {}", one_line(&e));
+            crate::term::diagnostic(&format!("error: {}", one_line(&e)));
             exit_code(&e)
         }
     }
@@ -351,28 +401,32 @@ fn one_line(e: &anyhow::Error) -> String {
         }
         return line.replace('\n', " ");
     }
-    let mut line = String::new();
-    for cause in e.chain() {
-        let text = match cause.downcast_ref::<rusqlite::Error>() {
-            Some(sql) => crate::read::sqlite_message(sql),
-            None => cause.to_string(),
-        };
-        if !line.contains(&text) {
-            if !line.is_empty() {
-                line.push_str(": ");
-            }
-            line.push_str(&text);
-        }
-        if cause.is::<rusqlite::Error>() {
-            break;
-        }
-    }
-    line.replace('\n', " ")
+    // Store and SQLite errors: one line that says what to do (locked, read-only, no index…).
+    crate::store::one_line(e).replace('\n', " ")
 }
 
 fn exit_code(e: &anyhow::Error) -> i32 {
     e.downcast_ref::<crate::read::ReadError>()
         .map_or(1, crate::read::ReadError::exit_code)
+}
+
+/// Parser threads per core beyond which `--jobs` is capped: more only costs memory
+/// (`--jobs 100000` once started 15,000 threads).
+const JOBS_PER_CORE: usize = 4;
+
+/// `--jobs` above `JOBS_PER_CORE` × cores is capped, with a notice.
+fn cap_jobs(jobs: usize) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let most = JOBS_PER_CORE * cores;
+    if jobs > most {
+        eprintln!(
+            "notice: --jobs {jobs} capped to {most} ({JOBS_PER_CORE} per core, {cores} core{})",
+            if cores == 1 { "" } else { "s" }
+        );
+        most
+    } else {
+        jobs
+    }
 }
 
 fn closed_pipe(e: &anyhow::Error) -> bool {
@@ -394,6 +448,7 @@ fn run_query(
     params: &[String],
     format: Option<crate::query::OutputFormat>,
     db: &std::path::Path,
+    timeout: Option<std::time::Duration>,
 ) -> anyhow::Result<i32> {
     let canned = crate::query::canned();
     if list {
@@ -418,7 +473,10 @@ fn run_query(
     };
     let bound = crate::query::split_params(params)?;
     let conn = crate::store::open_read_only(db)?;
-    let rows = crate::query::run(&conn, crate::query::Origin::Canned(q.name), q.sql, &bound)?;
+    let rows = {
+        let _watch = crate::interrupt::watch(&conn, timeout);
+        crate::query::run(&conn, crate::query::Origin::Canned(q.name), q.sql, &bound)?
+    };
     let format = format.unwrap_or_else(crate::query::OutputFormat::default_for_stdout);
     crate::query::print(&rows, format, &mut std::io::stdout().lock())?;
     Ok(0)

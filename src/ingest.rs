@@ -31,6 +31,9 @@ use std::time::{Duration, Instant};
 /// Sources per chunk handed to the parser pool: enough to keep every core busy between
 /// channel hand-offs, small enough to bound memory (a chunk of cables is a few MB).
 const CHUNK: usize = 256;
+/// A chunk is also handed on once its items hold this many bytes, so chunks of huge rows do
+/// not multiply the memory: at most about `2 × IN_FLIGHT + 3` chunks exist at once.
+const CHUNK_BYTES: usize = 8 << 20;
 /// Chunks in flight between two stages.
 const IN_FLIGHT: usize = 4;
 /// How often the checkpointer copies the WAL back into the database file.
@@ -293,7 +296,7 @@ pub fn parse_file(file: &Path) -> anyhow::Result<i32> {
                     .and_then(|j| writeln!(out, "{j}").map_err(Into::into));
             }
             Parsed::Rejected(r) => {
-                eprintln!("{}", message(&r));
+                crate::term::diagnostic(&message(&r));
                 failed = true;
             }
             _ => {}
@@ -331,6 +334,8 @@ struct Reader<'a> {
     known_files: &'a KnownFiles,
     stop: &'a AtomicUsize,
     chunk: Vec<Item>,
+    /// Bytes of text in `chunk`.
+    chunk_bytes: usize,
     /// Hash each file for `ingest_files` (not in a dry run, which records none).
     hash_files: bool,
 }
@@ -338,8 +343,14 @@ struct Reader<'a> {
 impl Reader<'_> {
     /// Queue an item; false when the parsers hung up or a signal asked to stop.
     fn push(&mut self, item: Item) -> bool {
+        self.chunk_bytes += match &item {
+            Item::Source(s, _) => s.body.len() + s.header.as_ref().map_or(0, String::len),
+            Item::CsvRow(row, _) => row.byte_len(),
+            Item::Rejected(_) | Item::File(_) => 0,
+        };
         self.chunk.push(item);
-        if self.chunk.len() >= CHUNK {
+        if self.chunk.len() >= CHUNK || self.chunk_bytes >= CHUNK_BYTES {
+            self.chunk_bytes = 0;
             let full = std::mem::replace(&mut self.chunk, Vec::with_capacity(CHUNK));
             if self.tx.send(full).is_err() {
                 return false;
@@ -467,6 +478,7 @@ fn parse_chunks(
 /// fails. The advisory lock is on the database file itself (flock, separate from SQLite's
 /// own locks), so it needs no lock file and dies with the process.
 fn lock(db: &Path) -> anyhow::Result<std::fs::File> {
+    store::check_archive_path(db)?;
     let file = std::fs::OpenOptions::new()
         .create(true)
         .truncate(false)
@@ -583,7 +595,8 @@ impl Messages<'_> {
         }
         if self.shown < MAX_MESSAGES {
             self.shown += 1;
-            self.bar.suspend(|| eprintln!("{line}"));
+            // One line whatever the text holds: a newline in a file name cannot forge another.
+            self.bar.suspend(|| crate::term::diagnostic(line));
         } else {
             self.more += 1;
         }
@@ -620,6 +633,7 @@ fn pipeline(
             known_files: &plan.known_files,
             stop,
             chunk: Vec::with_capacity(CHUNK),
+            chunk_bytes: 0,
             hash_files: !opts.dry_run,
         };
         let found = plan.found;
@@ -792,7 +806,10 @@ fn report(
         true => "(dry run, nothing stored)".to_string(),
         false => opts.db.display().to_string(),
     };
-    eprintln!("{counts} in {:.2}s -> {target}", elapsed.as_secs_f64());
+    crate::term::diagnostic(&format!(
+        "{counts} in {:.2}s -> {target}",
+        elapsed.as_secs_f64()
+    ));
 }
 
 /// Bytes read through the load.

@@ -380,7 +380,9 @@ pub fn print(rows: &Rows, format: OutputFormat, out: &mut impl Write) -> Result<
         }
         OutputFormat::Table => {
             let cell = |v: &Value| {
-                let t = text(v).replace(['\n', '\r', '\t'], " ");
+                // A table is for people: cable text in it never reaches the terminal raw.
+                let t = crate::term::escape_line(&text(v).replace(['\n', '\r', '\t'], " "))
+                    .into_owned();
                 if t.chars().count() > CELL {
                     t.chars().take(CELL - 1).collect::<String>() + "…"
                 } else {
@@ -397,7 +399,7 @@ pub fn print(rows: &Rows, format: OutputFormat, out: &mut impl Write) -> Result<
                     cells
                         .iter()
                         .map(|r| r[i].chars().count())
-                        .chain([rows.columns[i].chars().count()])
+                        .chain([crate::term::escape_line(&rows.columns[i]).chars().count()])
                         .max()
                         .unwrap_or(0)
                 })
@@ -410,7 +412,12 @@ pub fn print(rows: &Rows, format: OutputFormat, out: &mut impl Write) -> Result<
                     .collect();
                 writeln!(out, "{}", padded.join("  ").trim_end())
             };
-            line(&rows.columns, out)?;
+            let columns: Vec<String> = rows
+                .columns
+                .iter()
+                .map(|c| crate::term::escape_line(c).into_owned())
+                .collect();
+            line(&columns, out)?;
             line(
                 &width.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>(),
                 out,

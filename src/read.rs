@@ -125,6 +125,10 @@ pub fn require_levels(conn: &rusqlite::Connection) -> Result<(), ReadError> {
 
 /// SQLite's message without the `Error code N` text rusqlite adds to the same facts.
 pub fn sqlite_message(e: &rusqlite::Error) -> String {
+    // What to do, where there is something (locked, read-only, no search index…).
+    if let Some(advice) = crate::store::sqlite_advice(e) {
+        return advice;
+    }
     match e {
         rusqlite::Error::SqliteFailure(_, Some(message)) => message.clone(),
         rusqlite::Error::SqliteFailure(code, None) => {

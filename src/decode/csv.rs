@@ -22,9 +22,35 @@ pub fn looks_like_csv(head: &[u8]) -> bool {
     FIRST_ROW.is_match(head)
 }
 
+/// The longest record read, as for a single file (`super::MAX_SINGLE_FILE`): one unbalanced
+/// quote would otherwise read the rest of a 1.7 GB file into one field (issue 11: a 600 MB
+/// field took 2.7 GB).
+const MAX_RECORD: u64 = super::MAX_SINGLE_FILE;
+/// The CSV reader's buffer: the most it reads ahead of the record it is on.
+const BUFFER: usize = 1 << 20;
+
+/// Feeds the CSV reader until `limit` bytes, then fails with `FileTooLarge`: bounds the
+/// memory of one record, since the `csv` crate grows a record for as long as it lasts.
+struct Bounded<R> {
+    inner: R,
+    fed: u64,
+    limit: u64,
+}
+
+impl<R: Read> Read for Bounded<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.fed >= self.limit {
+            return Err(std::io::ErrorKind::FileTooLarge.into());
+        }
+        let n = self.inner.read(buf)?;
+        self.fed += n as u64;
+        Ok(n)
+    }
+}
+
 /// Iterator over the rows of a cables.csv: one `Source` per good row, one error per bad row.
 pub struct CsvSources<R: Read> {
-    reader: csv::Reader<R>,
+    reader: csv::Reader<Bounded<R>>,
     path: String,
     row: u64,
     done: bool,
@@ -64,8 +90,12 @@ impl<R: Read> CsvSources<R> {
             .flexible(true)
             .escape(escape)
             .double_quote(true)
-            .buffer_capacity(1 << 20)
-            .from_reader(input);
+            .buffer_capacity(BUFFER)
+            .from_reader(Bounded {
+                inner: input,
+                fed: 0,
+                limit: u64::MAX,
+            });
         CsvSources {
             reader,
             path: path.display().to_string(),
@@ -81,6 +111,8 @@ impl<R: Read> CsvSources<R> {
             return None;
         }
         let mut record = csv::ByteRecord::new();
+        let start = self.reader.position().clone();
+        self.reader.get_mut().limit = start.byte() + MAX_RECORD + BUFFER as u64;
         match self.reader.read_byte_record(&mut record) {
             Ok(true) => {
                 self.row += 1;
@@ -97,9 +129,19 @@ impl<R: Read> CsvSources<R> {
                 if matches!(e.kind(), csv::ErrorKind::Io(_)) {
                     self.done = true;
                 }
+                let reason = match e.kind() {
+                    csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::FileTooLarge => {
+                        format!(
+                            "line {}: a record longer than {} MB, more than any cable (an unbalanced quote?); the rest of the file was not read",
+                            start.line(),
+                            MAX_RECORD >> 20
+                        )
+                    }
+                    _ => e.to_string(),
+                };
                 Some(Err(DecodeError::Row {
                     row: self.row,
-                    reason: e.to_string(),
+                    reason,
                 }))
             }
         }
@@ -116,6 +158,11 @@ pub struct CsvRow {
 impl CsvRow {
     pub fn path(&self) -> &str {
         &self.path
+    }
+
+    /// Bytes in the record, to bound the memory of a chunk of rows.
+    pub fn byte_len(&self) -> usize {
+        self.record.as_slice().len()
     }
 
     pub fn into_source(self) -> Result<Source, DecodeError> {
@@ -181,7 +228,7 @@ impl<R: Read> CsvSources<R> {
 
     /// The underlying reader, once every row has been read.
     pub fn into_inner(self) -> Option<R> {
-        (!self.done).then(|| self.reader.into_inner())
+        (!self.done).then(|| self.reader.into_inner().inner)
     }
 }
 

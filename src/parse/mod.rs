@@ -98,6 +98,7 @@ pub fn parse(source: Source) -> Result<Cable, ParseError> {
     } else if h.kind != "none" && h.kind != "partial-extract" && h.sender.is_none() {
         warnings.push(Warning::new("header", "routing header without an FM line"));
     }
+    warnings.extend(control_warning(&header_text, &body_text));
     let published_id = source.reference_id.map(|s| s.trim().to_string());
     let reference_id = published_id
         .as_deref()
@@ -189,6 +190,38 @@ pub fn parse(source: Source) -> Result<Cable, ParseError> {
         references,
         warnings,
     })
+}
+
+/// Control characters in a telegram (other than line breaks, tab and form feed) are no part
+/// of a cable: a terminal would act on them (`ESC]0;…`, `ESC[2J`; issue 11). The text is
+/// stored as published and escaped on a terminal (crate::term); the warning says where.
+fn control_warning(header: &str, body: &str) -> Option<Warning> {
+    let is_control =
+        |c: char| crate::term::is_control(c) && !matches!(c, '\n' | '\r' | '\t' | '\x0c');
+    // A byte scan first: on every cable of a run, and nearly always clean. C1 characters
+    // are 0xC2 0x80–0x9F in UTF-8 (0xC2 also leads the no-break space, then the char scan).
+    let suspect = |t: &str| {
+        t.bytes().any(|b| {
+            (b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c)) || b == 0x7f || b == 0xc2
+        }) && t.contains(is_control)
+    };
+    let (part, text) = [("header", header), ("body", body)]
+        .into_iter()
+        .find(|(_, t)| suspect(t))?;
+    let count = |s: &str| s.chars().filter(|&c| is_control(c)).count();
+    let n = count(header) + count(body);
+    let (line, first) = text
+        .lines()
+        .enumerate()
+        .find_map(|(i, l)| l.chars().find(|&c| is_control(c)).map(|c| (i + 1, c)))?;
+    Some(Warning::new(
+        "control_characters",
+        format!(
+            "{n} control character{} (first U+{:04X} on line {line} of the {part}); stored as published, escaped on a terminal",
+            if n == 1 { "" } else { "s" },
+            first as u32
+        ),
+    ))
 }
 
 static SECTION_IN_ID: LazyLock<Regex> =

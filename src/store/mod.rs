@@ -2,8 +2,10 @@
 //! from `migrations/`), views (`sql/views/`, recreated on every open), and the writer.
 //! Storing never parses text.
 
+mod safety;
 mod writer;
 
+pub use safety::{check_archive_path, one_line, open_read_only, why as sqlite_advice, ReadOnly};
 pub use writer::{source_is_known, Outcome, Writer, RANK_SQL};
 
 use rusqlite::Connection;
@@ -102,27 +104,6 @@ pub fn drop_fts(conn: &Connection) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Open an existing archive read-only: never creates, migrates or writes a file.
-pub fn open_read_only(path: &Path) -> anyhow::Result<Connection> {
-    if !path.exists() {
-        anyhow::bail!(
-            "{}: no such database (create it with `cable-archive ingest`)",
-            path.display()
-        );
-    }
-    let conn = Connection::open_with_flags(
-        path,
-        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .map_err(|e| anyhow::anyhow!("{}: cannot open database: {e}", path.display()))?;
-    conn.busy_timeout(std::time::Duration::from_secs(5))?;
-    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
-        r.get::<_, i64>(0)
-    })
-    .map_err(|e| anyhow::anyhow!("{}: cannot open database: {e}", path.display()))?;
-    Ok(conn)
-}
-
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("{path}: cannot open database: {source}")]
@@ -141,6 +122,10 @@ pub enum StoreError {
         found: i64,
         known: i64,
     },
+    #[error("{path}: {why}; it was left untouched (give --db a new file)")]
+    Foreign { path: String, why: String },
+    #[error("{0}")]
+    NotAFile(String),
     #[error("database error: {0}")]
     Sql(#[from] rusqlite::Error),
 }
@@ -243,19 +228,25 @@ pub fn open(path: &Path) -> Result<Connection, StoreError> {
         path: shown.clone(),
         source,
     };
+    check_archive_path(path).map_err(|e| StoreError::NotAFile(e.to_string()))?;
     let mut conn = Connection::open(path).map_err(open_err)?;
     conn.busy_timeout(std::time::Duration::from_secs(5))
         .map_err(open_err)?;
-    // Reading the schema first turns "not a database" into an open error.
-    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
-        r.get::<_, i64>(0)
-    })
-    .map_err(open_err)?;
+    // Reading the schema first turns "not a database" into an open error, and another
+    // application's database is refused before the first write (journal_mode below).
+    if let Some(why) = safety::foreign(&conn).map_err(open_err)? {
+        return Err(StoreError::Foreign {
+            path: shown.clone(),
+            why,
+        });
+    }
+    // Before the first write: switching to WAL rewrites the header of an archive a run
+    // left in rollback mode.
+    refuse_newer_schema(&conn, &shown)?;
     conn.execute_batch(
         "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
     )
     .map_err(open_err)?;
-    refuse_newer_schema(&conn, &shown)?;
     embedded::migrations::runner()
         .set_migration_table_name("_refinery_schema_history")
         .run(&mut conn)

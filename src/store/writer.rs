@@ -761,6 +761,15 @@ impl Writer {
         self.conn.execute_batch(
             "PRAGMA analysis_limit = 1000; ANALYZE; PRAGMA wal_autocheckpoint = 1000; PRAGMA wal_checkpoint(TRUNCATE);",
         )?;
+        // Rollback mode between runs: a reader needs no -wal/-shm files, so the archive can
+        // be read from a read-only folder or medium (a DVD, another user's file; issue 11).
+        // A reader still open (Datasette keeps its connections) keeps it in WAL mode: the
+        // run does not wait long for it, and the next run tries again.
+        self.conn
+            .busy_timeout(std::time::Duration::from_millis(500))?;
+        let _ = self
+            .conn
+            .query_row("PRAGMA journal_mode = DELETE", [], |_| Ok(()));
         Ok(())
     }
 }
