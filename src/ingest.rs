@@ -282,14 +282,15 @@ pub fn parse_file(file: &Path) -> anyhow::Result<i32> {
     let (stdout, mut failed) = (std::io::stdout(), false);
     let mut out = stdout.lock();
     let mut result = Ok(());
-    let pretty = !matches!(decode::decode_file_unhashed(file), Ok(Decoded::Csv(_)));
     read_file(file, file, true, false, &mut |item, _| {
+        // One pretty object for a single cable, one compact line per CSV row.
+        let row = matches!(item, Item::CsvRow(..));
         match parse_item(item, &KnownSources::new()) {
             Parsed::Cable(cable) => {
                 use std::io::Write;
-                let json = match pretty {
-                    true => serde_json::to_string_pretty(&cable),
-                    false => serde_json::to_string(&cable),
+                let json = match row {
+                    false => serde_json::to_string_pretty(&cable),
+                    true => serde_json::to_string(&cable),
                 };
                 result = json
                     .map_err(anyhow::Error::from)

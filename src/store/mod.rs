@@ -276,6 +276,7 @@ fn adopt_sources(conn: &Connection) -> Result<(), StoreError> {
         return Ok(());
     }
     conn.execute_batch("BEGIN IMMEDIATE")?;
+    // `key`: the cable a row belongs to; two rows of one cable with the same text are one.
     let rehash = |table: &str, key: &str| -> Result<(), StoreError> {
         let mut read = conn.prepare(&format!("SELECT id, {key}, header, body FROM {table}"))?;
         let mut rows = read.query([])?;
