@@ -1,14 +1,56 @@
-//! The REF block: `REF:`, `REFS:`, `REFERENCE:`, `REFTEL`, with bullets `A.`, `(A)`, `A)` or
-//! none, several items per line or spread over lines. Each item keeps its text as written, a
+//! The REF block: `REF:`, `REFS:`, `REFERENCE:`, `REFTEL`, `Ref:`, with bullets `A.`, `(A)`,
+//! `A)` or none, several items per line or spread over lines, items after blank lines when
+//! each has a bullet. Each item keeps its text as written, a
 //! kind (`cable`, `email`, `memcon`, `telcon`, `other`) and, for cables, the cited cable's
 //! canonical reference id: `STATE 12345` in a 2008 cable is `08STATE12345`; an explicit year
 //! (`08 STATE 12345`, `2008 STATE 12345`, `STATE 12345 (08)`, `MOSCOW 03242 2008`,
 //! `08STATE12345`) wins.
 
+use super::body::Body;
+use super::classified_by::{self, CLASSIFIED_BY};
+use super::continuation::{is_keyword_line, is_prose, Lines};
 use super::posts;
+use super::text::{caps, collapse_ws, trim};
 use crate::model::Reference;
 use regex::Regex;
 use std::sync::LazyLock;
+
+re!(
+    pub REF,
+    r"^(?:(?:REFS?|REFERENCES?|REFTELS?)\b\s*:?|(?:Refs?|References?|Reftels?)\s*:)\s*(.*)$"
+);
+
+/// The REF block in the opening: the label's line, its continuation lines, and bulleted
+/// items after blank lines. Keeps the text after the label, lines joined, for [`parse`].
+pub fn block(ctx: Lines, i: usize, t: &str, b: &mut Body) -> Option<usize> {
+    let c = caps(&REF, t).filter(|_| b.references.is_none())?;
+    let goes_on = |l: &str| !is_keyword_line(l) && !is_prose(l);
+    let (mut text, mut j) = ctx.join(&c[1], i + 1, goes_on);
+    // REF items can be separated by blank lines when each has a bullet.
+    while let Some(k) = ctx
+        .next_non_blank(j)
+        .filter(|&k| is_ref_bullet(trim(ctx.lines[k])) && !is_keyword_line(ctx.lines[k]))
+    {
+        text.push(' ');
+        text.push_str(trim(ctx.lines[k]));
+        (text, j) = ctx.join(&text, k + 1, goes_on);
+    }
+    // `REF: ASUNCION 396 Classified By: …` (07SANTIAGO983): the next element glued on.
+    if let Some(m) = CLASSIFIED_BY.find(&text) {
+        if b.classified_by.is_none() {
+            classified_by::authority(&collapse_ws(&text[m.start()..]), b);
+        }
+        text.truncate(m.start());
+    }
+    b.references = Some(collapse_ws(&text));
+    Some(j)
+}
+
+fn is_ref_bullet(t: &str) -> bool {
+    let b = t.as_bytes();
+    (b.len() > 2 && b[0].is_ascii_uppercase() && (b[1] == b'.' || b[1] == b')') && b[2] == b' ')
+        || (b.len() > 3 && b[0] == b'(' && b[1].is_ascii_uppercase() && b[2] == b')')
+}
 
 /// `A.`, `A)`, `(A)` at an item start.
 static BULLET: LazyLock<Regex> =

@@ -1,9 +1,89 @@
-//! Tag kinds for TAGS codes (Traffic Analysis by Geography and Subject).
+//! The TAGS line (Traffic Analysis by Geography and Subject) and the kinds of its codes.
+//!
+//! Labels `TAGS:`, `TAGS`, `Tags:`, `TAG` (09STATE15113), anywhere on a line (`E.O. 12958:
+//! DECL: 10/29/2018 TAGS: MARR …`, 08OSLO585); codes separated by spaces, commas or
+//! semicolons, in any case; a person in parentheses is one tag (`OVIP (STEINBERG, JAMES B.)`,
+//! 09SINGAPORE529); the list wraps onto the following lines (`… IZ ZP` / `JO, EG, RS`,
+//! 07TELAVIV2652) until a blank line or the next element.
 //!
 //! Two-letter codes are FIPS 10-4 countries and regions; four-letter codes whose first letter
 //! names a field (P political, E economic, K cross-cutting, M military, S social,
 //! A administration, C consular, O operations, T technology) are subjects; well-known bodies
 //! are organizations; codes with lower-case letters or several words are people or free text.
+
+use super::body::Body;
+use super::continuation::{is_keyword_line, Lines};
+use super::text::{caps, collapse_ws, is_ws};
+use crate::model::Warning;
+
+re!(TAGS, r"(?:^|\s)(?:TAGS?|Tags?|tags?)\b\s*:?\s*(.*)$");
+
+/// The TAGS line and its continuation lines; the first TAGS line in the opening counts.
+pub fn line(ctx: Lines, i: usize, t: &str, b: &mut Body) -> Option<usize> {
+    if !b.tags.is_empty() {
+        return None;
+    }
+    let c = caps(&TAGS, t)?;
+    let (text, j) = ctx.join(&c[1], i + 1, |l| !is_keyword_line(l));
+    b.tags = split_tags(&text);
+    if b.tags.is_empty() {
+        b.warnings
+            .push(Warning::new("tags", "TAGS line present but empty"));
+    }
+    Some(j)
+}
+
+/// TAGS codes: split on commas, semicolons and white space, `().;` trimmed, upper-cased,
+/// repeats dropped.
+fn split_tags(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    // `OVIP (STEINBERG, JAMES B.)` (09SINGAPORE529): a person's name in parentheses is one tag.
+    let mut rest = text.to_string();
+    while let (Some(open), Some(close)) = (rest.find('('), rest.find(')')) {
+        if close < open {
+            break;
+        }
+        let name = collapse_ws(rest[open + 1..close].trim_end_matches(['.', ' ']));
+        if name.contains(',') || name.contains(' ') {
+            let name = name.to_uppercase();
+            if !out.contains(&name) {
+                out.push(name);
+            }
+        }
+        rest.replace_range(open..=close, " ");
+    }
+    let text = rest.as_str();
+    let mut codes: Vec<String> = Vec::new();
+    for raw in text.split(|c: char| c == ',' || c == ';' || is_ws(c)) {
+        let code = raw
+            .trim_matches(|c: char| "().;:".contains(c))
+            .to_uppercase();
+        if !code.is_empty() && !codes.contains(&code) && !out.contains(&code) {
+            codes.push(code);
+        }
+    }
+    // Codes keep their order; a person tag follows the code it qualified (`OVIP`).
+    let mut ordered = Vec::with_capacity(codes.len() + out.len());
+    let persons = out;
+    for code in codes {
+        ordered.push(code.clone());
+        if code == "OVIP" || code == "CVIS" || code == "KPAO" {
+            ordered.extend(
+                persons
+                    .iter()
+                    .filter(|p| !ordered.contains(p))
+                    .cloned()
+                    .collect::<Vec<_>>(),
+            );
+        }
+    }
+    for p in persons {
+        if !ordered.contains(&p) {
+            ordered.push(p);
+        }
+    }
+    ordered
+}
 
 /// International bodies that appear as TAGS codes.
 const ORGANIZATIONS: &[&str] = &[
@@ -165,7 +245,31 @@ pub fn kind(code: &str) -> &'static str {
 
 #[cfg(test)]
 mod tests {
-    use super::kind;
+    use super::{kind, split_tags};
+
+    #[test]
+    fn tags_split_on_commas_and_spaces() {
+        assert_eq!(
+            split_tags("PREL PGOV ECON JA RS KN"),
+            ["PREL", "PGOV", "ECON", "JA", "RS", "KN"]
+        );
+        assert_eq!(
+            split_tags("PREL, EPET,EAID; pgov, PREL"),
+            ["PREL", "EPET", "EAID", "PGOV"]
+        );
+        assert_eq!(
+            split_tags("OVIP (STEINBERG, JAMES B.), PREL, MNUC, ECON, SN, CH,"),
+            [
+                "OVIP",
+                "STEINBERG, JAMES B",
+                "PREL",
+                "MNUC",
+                "ECON",
+                "SN",
+                "CH"
+            ]
+        );
+    }
 
     #[test]
     fn kinds() {
