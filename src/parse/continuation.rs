@@ -23,10 +23,30 @@ impl<'a> Lines<'a> {
         from: usize,
         goes_on: impl Fn(&str) -> bool,
     ) -> (String, usize) {
+        self.join_with(first, from, ' ', goes_on)
+    }
+
+    /// Like [`Lines::join`], keeping the line breaks (REF items start on new lines).
+    pub fn join_lines(
+        &self,
+        first: &str,
+        from: usize,
+        goes_on: impl Fn(&str) -> bool,
+    ) -> (String, usize) {
+        self.join_with(first, from, '\n', goes_on)
+    }
+
+    fn join_with(
+        &self,
+        first: &str,
+        from: usize,
+        sep: char,
+        goes_on: impl Fn(&str) -> bool,
+    ) -> (String, usize) {
         let mut text = first.to_string();
         let mut j = from;
         while j < self.limit && !is_blank(self.lines[j]) && goes_on(self.lines[j]) {
-            text.push(' ');
+            text.push(sep);
             text.push_str(trim(self.lines[j]));
             j += 1;
         }
