@@ -144,6 +144,7 @@ fn fixtures() {
             description => shape,
             omit_expression => true,
             snapshot_path => snapshots,
+            snapshot_suffix => name.trim_end_matches(".txt"),
             prepend_module_to_snapshot => false,
         }, {
             insta::assert_snapshot!(serde_json::to_string_pretty(&parsed).unwrap());
