@@ -144,7 +144,8 @@ fn fixtures() {
             description => shape,
             omit_expression => true,
             snapshot_path => snapshots,
-            snapshot_suffix => name.trim_end_matches(".txt"),
+            // Unique across elements: insta numbers a name it has seen in this test.
+            snapshot_suffix => format!("{element}__{}", name.trim_end_matches(".txt")),
             prepend_module_to_snapshot => false,
         }, {
             insta::assert_snapshot!(serde_json::to_string_pretty(&parsed).unwrap());

@@ -3,12 +3,16 @@
 //! (05MADRID395), `Derived from:`; glued to REF or SUBJECT (07SANTIAGO983); inside paragraph 1
 //! (`1. (U) Classified by Ambassador … for reasons 1.5 (B) and (D).`, 03ABUDHABI2641); wrapped
 //! onto the next line. Reasons after `for reasons`, `Reasons:`, `Reason`, `per`, or a bare
-//! section number (`… DOWNES FOR 1.4 (D)`, 06CARACAS219).
+//! section number (`… DOWNES FOR 1.4 (D)`, 06CARACAS219). A word broken at the wrap is
+//! joined (`Jo` / `hn Smith`); a line that names no authority (`CLASSIFIED BY SECTION 1.5
+//! (B)`, `CLASSIFIED BY LINE ADDED`, a bare label before REF lines) gives way to a later one.
 
 use super::body::Body;
 use super::continuation::{is_prose, Lines};
 use super::paragraphs::{is_rule, numbered, HEADING_BETWEEN_RULES};
-use super::text::{caps, collapse_ws};
+use super::references::REF;
+use super::subject::SUBJECT;
+use super::text::{caps, collapse_ws, trim};
 
 re!(pub CLASSIFIED_BY, r"(?is)\bclassified\s+by\b\s*:?\s*(.*)$");
 re!(
@@ -31,12 +35,59 @@ pub fn line(ctx: Lines, i: usize, t: &str, b: &mut Body) -> Option<usize> {
         return None;
     }
     let c = caps(&CLASSIFIED_BY, t).or_else(|| caps(&DERIVED_FROM, t))?;
-    // `------- SUMMARY -------` right under the line is not part of it (10LAGOS75).
-    let (text, j) = ctx.join(&c[0], i + 1, |l| {
-        numbered(l).is_none() && !is_rule(l) && !HEADING_BETWEEN_RULES.is_match(l) && !is_prose(l)
+    // `------- SUMMARY -------` right under the line is not part of it (10LAGOS75), nor is a
+    // REF or SUBJECT line.
+    let (text, j) = ctx.join_lines(&c[0], i + 1, |l| {
+        numbered(l).is_none()
+            && !is_rule(l)
+            && !HEADING_BETWEEN_RULES.is_match(l)
+            && !is_prose(l)
+            && !REF.is_match(trim(l))
+            && !SUBJECT.is_match(trim(l))
     });
-    authority(&collapse_ws(&text), b);
+    authority(&unwrap_words(&text), b);
+    // `CLASSIFIED BY SECTION 1.5 (B)`, a corrected copy's `CLASSIFIED BY LINE ADDED`, a label
+    // with nothing after it: no authority, so a later `Classified by` line may give one.
+    let not_authority = b.classified_by.as_deref().is_none_or(|by| {
+        let by = by.to_ascii_uppercase();
+        by.starts_with("SECTION") || by.starts_with("LINE ADDED") || by.starts_with("LINE ")
+    });
+    if not_authority {
+        b.classified_by = None;
+        b.classification_reasons = None;
+        return None;
+    }
     Some(j)
+}
+
+/// Lines joined with one space, except a word broken at the wrap: `Ambassador Jo` / `hn
+/// Smith`, `reasons 1.5 (B) a` / `nd (D)` (04MADRID3914), `FOR REAS` / `ONS 1.4 B/D`
+/// (06PARIS2069). A continuation that opens with a lower-case fragment without a vowel, or
+/// that completes `REASONS`, is glued to the word before.
+fn unwrap_words(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (k, line) in text.split('\n').enumerate() {
+        let line = line.trim();
+        let first = line.split_whitespace().next().unwrap_or("");
+        let last = out.rsplit(char::is_whitespace).next().unwrap_or("");
+        // At least two letters: `1.4 b and` / `d` (10KUWAIT88) is a reason letter.
+        let fragment = first.len() >= 2
+            && first.chars().next().is_some_and(|c| c.is_lowercase())
+            && first
+                .chars()
+                .all(|c| c.is_alphabetic() && !"aeiouy".contains(c));
+        let joined = format!("{last}{first}").to_ascii_uppercase();
+        let reason = !last.is_empty()
+            && !last.eq_ignore_ascii_case("reason")
+            && !last.eq_ignore_ascii_case("reasons")
+            && (joined == "REASONS" || joined == "REASON");
+        let glue = k > 0 && out.ends_with(char::is_alphabetic) && (fragment || reason);
+        if k > 0 && !glue {
+            out.push(' ');
+        }
+        out.push_str(line);
+    }
+    collapse_ws(&out)
 }
 
 /// `1. (U) Classified by Ambassador … for reasons 1.5 (B) and (D).` (03ABUDHABI2641): a

@@ -23,6 +23,16 @@ impl<'a> Lines<'a> {
         from: usize,
         goes_on: impl Fn(&str) -> bool,
     ) -> (String, usize) {
+        self.join_with(first, from, ' ', |_, l| goes_on(l))
+    }
+
+    /// Like [`Lines::join`], asking `goes_on` with the text joined so far and the line.
+    pub fn join_while(
+        &self,
+        first: &str,
+        from: usize,
+        goes_on: impl Fn(&str, &str) -> bool,
+    ) -> (String, usize) {
         self.join_with(first, from, ' ', goes_on)
     }
 
@@ -33,7 +43,7 @@ impl<'a> Lines<'a> {
         from: usize,
         goes_on: impl Fn(&str) -> bool,
     ) -> (String, usize) {
-        self.join_with(first, from, '\n', goes_on)
+        self.join_with(first, from, '\n', |_, l| goes_on(l))
     }
 
     fn join_with(
@@ -41,11 +51,11 @@ impl<'a> Lines<'a> {
         first: &str,
         from: usize,
         sep: char,
-        goes_on: impl Fn(&str) -> bool,
+        goes_on: impl Fn(&str, &str) -> bool,
     ) -> (String, usize) {
         let mut text = first.to_string();
         let mut j = from;
-        while j < self.limit && !is_blank(self.lines[j]) && goes_on(self.lines[j]) {
+        while j < self.limit && !is_blank(self.lines[j]) && goes_on(&text, self.lines[j]) {
             text.push(sep);
             text.push_str(trim(self.lines[j]));
             j += 1;
@@ -58,6 +68,19 @@ impl<'a> Lines<'a> {
         (from..self.limit).find(|&k| !is_blank(self.lines[k]))
     }
 }
+
+// Labels that end an element written on the same line as the next one, in flattened
+// openings (`… Tags: a, b Subject: text Ref: Lima 1 Classified By: …`) and glued lines
+// (`… AS UK PRIMEREF: A. LONDON 1939`, 08LONDON1991).
+re!(
+    pub INLINE_SUBJECT,
+    r"(?:^|\s)(?:SUBJECT|Subject|SUBJ)\s*:\s*"
+);
+re!(
+    pub INLINE_REF,
+    r"(?:REF(?:S|\(S\)|TELS?)?:|(?:^|\s)(?:Refs?|Ref\(s\)|refs?|Reftels?)\s*:)"
+);
+re!(pub INLINE_CLASSIFIED_BY, r"(?:^|\s)(?i:classified\s+by)\s*:");
 
 /// A line that opens another element (or paragraph 1), so no element continues into it.
 pub fn is_keyword_line(line: &str) -> bool {

@@ -47,6 +47,7 @@ fn declassification(rest: &str, b: &mut Body) {
         .map_or(rest, |d| d.get(1).map_or("", |m| m.as_str()));
     // `E.O. 12958: DECL: 10/29/2018 TAGS: …` (08OSLO585): stop at a glued TAGS.
     let decl = decl.split("TAGS").next().unwrap_or(decl);
+    let decl = decl.split(" Tags").next().unwrap_or(decl);
     b.declassify_on = parse_date(decl);
     if b.declassify_on.is_some() {
         return;

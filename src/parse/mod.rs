@@ -79,7 +79,7 @@ pub fn looks_like_telegram(text: &str) -> bool {
 
 /// Identifies the parser's output: bump the suffix whenever the same input would parse
 /// differently, so a re-ingest after an upgrade re-parses what it had skipped as unchanged.
-pub const PARSER_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "+p1");
+pub const PARSER_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "+p2");
 
 /// SHA-256 of a source as published: id, metadata, header and body. Computed before parsing,
 /// so an unchanged cable can be recognised without parsing it again.

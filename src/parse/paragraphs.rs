@@ -6,17 +6,18 @@
 //! in force.
 
 use super::markings::portion_marking;
-use super::text::{collapse_ws, has_dashes, has_stars, is_blank, is_ws, trim};
+use super::text::{collapse_ws, has_dashes, has_equals, has_stars, is_blank, is_ws, trim};
 use crate::model::Paragraph;
 
-re!(RULE, r"^\s*(?:-{3,}\s*)+$");
+// `=====` frames or underlines a heading as dashes do (`Summary` / `=======`).
+re!(RULE, r"^\s*(?:(?:-{3,}|={3,})\s*)+$");
 re!(STAR_RULE, r"^\s*\*{3,}[\s*]*$");
 re!(pub HEADING_BETWEEN_RULES, r"^\s*-{3,}\s*(\S.*?)\s*-{3,}\s*$");
 re!(HEADING_BEFORE_RULE, r"^\s*(\S.{0,78}?)\s*-{5,}\s*$");
 
-/// A line of dashes (`--------------`, `-------------- --------------`).
+/// A line of dashes (`--------------`, `-------------- --------------`) or equals signs.
 pub fn is_rule(line: &str) -> bool {
-    has_dashes(line) && RULE.is_match(line)
+    (has_dashes(line) || has_equals(line)) && RULE.is_match(line)
 }
 
 /// A numbered paragraph's first line: (number, marking, rest of the line).

@@ -1,7 +1,10 @@
 //! The summary: the text between `Summary`/`SUMMARY:`/`Summary.`/`BEGIN SUMMARY`/`Summary
 //! and Comment:` and `End Summary` (up to eight paragraphs), else the paragraph that opens
-//! with `Summary`, else the paragraph under a `Summary` heading (`(U) Summary`, 10STATE17263).
+//! with `Summary`, else the paragraph under a `Summary` heading (`(U) Summary`, 10STATE17263),
+//! framed or underlined with dashes or `=====`. A portion marking after the label (`Summary:
+//! (SBU) text`) is dropped.
 
+use super::markings::portion_marking;
 use super::text::collapse_ws;
 use crate::model::Paragraph;
 
@@ -25,6 +28,8 @@ pub fn parse(paragraphs: &[Paragraph]) -> Option<String> {
     let first = SUMMARY_START
         .find(first)
         .map_or(first.as_str(), |m| &first[m.end()..]);
+    // `Summary: (SBU) text`: the portion marking after the label is not summary text.
+    let first = portion_marking(first).map_or(first, |(_, rest)| rest);
     let mut text = String::new();
     for (k, p) in paragraphs[start..].iter().take(8).enumerate() {
         let t = if k == 0 { first } else { p.text.as_str() };

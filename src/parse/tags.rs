@@ -4,7 +4,9 @@
 //! DECL: 10/29/2018 TAGS: MARR …`, 08OSLO585); codes separated by spaces, commas or
 //! semicolons, in any case; a person in parentheses is one tag (`OVIP (STEINBERG, JAMES B.)`,
 //! 09SINGAPORE529); the list wraps onto the following lines (`… IZ ZP` / `JO, EG, RS`,
-//! 07TELAVIV2652) until a blank line or the next element.
+//! 07TELAVIV2652) only after a comma or onto a line of tag-shaped codes, never into prose;
+//! on a flattened opening line the list ends at the next label (`Subject:`, `Ref:`,
+//! `Classified By:`).
 //!
 //! Two-letter codes are FIPS 10-4 countries and regions; four-letter codes whose first letter
 //! names a field (P political, E economic, K cross-cutting, M military, S social,
@@ -12,11 +14,13 @@
 //! are organizations; codes with lower-case letters or several words are people or free text.
 
 use super::body::Body;
-use super::continuation::{is_keyword_line, Lines};
+use super::continuation::{
+    is_keyword_line, Lines, INLINE_CLASSIFIED_BY, INLINE_REF, INLINE_SUBJECT,
+};
 use super::text::{caps, collapse_ws, is_ws};
 use crate::model::Warning;
 
-re!(TAGS, r"(?:^|\s)(?:TAGS?|Tags?|tags?)\b\s*:?\s*(.*)$");
+re!(pub TAGS, r"(?:^|\s)(?:TAGS?|Tags?|tags?)\b\s*:?\s*(.*)$");
 
 /// The TAGS line and its continuation lines; the first TAGS line in the opening counts.
 pub fn line(ctx: Lines, i: usize, t: &str, b: &mut Body) -> Option<usize> {
@@ -24,13 +28,39 @@ pub fn line(ctx: Lines, i: usize, t: &str, b: &mut Body) -> Option<usize> {
         return None;
     }
     let c = caps(&TAGS, t)?;
-    let (text, j) = ctx.join(&c[1], i + 1, |l| !is_keyword_line(l));
+    let first = &c[1];
+    // A flattened opening (`E.O. 12958: DECL: … Tags: a, b Subject: text`) ends the tags at
+    // the next label on the line, and the list does not go on to the next line.
+    let end = [&INLINE_SUBJECT, &INLINE_REF, &INLINE_CLASSIFIED_BY]
+        .iter()
+        .filter_map(|re| re.find(first).map(|m| m.start()))
+        .min();
+    let (text, j) = match end {
+        Some(end) => (first[..end].to_string(), i + 1),
+        // The list goes on after a comma, or onto a line of tag-shaped codes; prose after
+        // the TAGS line is not tags.
+        None => ctx.join_while(first, i + 1, |text, l| {
+            !is_keyword_line(l) && (text.trim_end().ends_with(',') || is_codes_line(l))
+        }),
+    };
     b.tags = split_tags(&text);
     if b.tags.is_empty() {
         b.warnings
             .push(Warning::new("tags", "TAGS line present but empty"));
     }
     Some(j)
+}
+
+/// A line of tag-shaped codes only: `JO, EG, RS, CH, LE, SY, IS` (07TELAVIV2652).
+fn is_codes_line(line: &str) -> bool {
+    line.split(|c: char| c == ',' || c == ';' || is_ws(c))
+        .map(|w| w.trim_matches(|c: char| "().".contains(c)))
+        .filter(|w| !w.is_empty())
+        .all(|w| {
+            (2..=7).contains(&w.len())
+                && w.bytes()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+        })
 }
 
 /// TAGS codes: split on commas, semicolons and white space, `().;` trimmed, upper-cased,

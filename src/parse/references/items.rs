@@ -1,5 +1,5 @@
 //! A REF block split into items. Bullets: `A.`, `A)`, `A:`, `A.)`, `A -`, `(A)` (also glued
-//! to the post: `(A)LIMA 1234`), `[A]`, numbers `(1)`, a pilcrow before any of them
+//! to the post: `(A)LIMA 1234`), `C)2008 …`, `[A]`, numbers `(1)`, a pilcrow before any of them
 //! (`¶B. STATE 12345`), the bullet written twice (`A. A) BRASILIA 236`, 08BRASILIA429) or with
 //! the word REF again (`A. REF LIMA 222`); a letter repeated at the start of a line opens a
 //! new item. Bare letters (`A LIMA 721 B LIMA 690`) count when the block opens with `A` and
@@ -11,7 +11,7 @@ use crate::parse::text::collapse_ws;
 
 re!(
     BULLET,
-    r"(?:^|[\s;,])(?:\(([A-Za-z]|\d{1,2})\)|\[([A-Za-z])\]|([A-Za-z])(?:\.\)|[.):]|[ ]?-)(?:\s|$))"
+    r"(?:^|[\s;,])(?:\(([A-Za-z]|\d{1,2})\)|\[([A-Za-z])\]|([A-Za-z])(?:\.\)|[.):]|[ ]?-)(?:\s|$)|([A-Z])\)\d)"
 );
 // `Ref:  Ref A) …`: the label written again after the label.
 re!(REPEATED_LABEL, r"^(?i:ref(?:s|tels?|\(s\))?)\b\s*:?\s*");
@@ -64,7 +64,9 @@ fn bullets(text: &str) -> Vec<Bullet> {
             break;
         };
         let whole = c.get(0).unwrap();
-        let label = c.get(1).or(c.get(2)).or(c.get(3)).unwrap();
+        let label = c.get(1).or(c.get(2)).or(c.get(3)).or(c.get(4)).unwrap();
+        // `C)2008 SAO PAULO 260` (09BRASILIA1383): the item text starts at the digit.
+        let text_start = whole.end() - usize::from(c.get(4).is_some());
         let start = label.start() - usize::from(text[..label.start()].ends_with(['(', '[']));
         let label = label.as_str().to_ascii_uppercase();
         let at_line_start = text[..start].trim_end_matches([' ', '\t']).ends_with('\n');
@@ -75,10 +77,10 @@ fn bullets(text: &str) -> Vec<Bullet> {
         if accept {
             found.push(Bullet {
                 start,
-                text_start: whole.end(),
+                text_start,
                 label,
             });
-            from = whole.end();
+            from = text_start;
         } else {
             from = whole.end().max(from + 1);
         }
