@@ -46,6 +46,17 @@ pub fn line(ctx: Lines, i: usize, t: &str, b: &mut Body) -> Option<usize> {
             && !SUBJECT.is_match(trim(l))
     });
     authority(&unwrap_words(&text), b);
+    // The reasons stay as written when joining the broken word changed only white space in
+    // them (`1.4(b) an` / `d (d)` is stored `1.4(b) an d (d)`, as the labelled sample has it
+    // for 10ASHGABAT118); the name is joined (`Michae` / `l Corbin`, 09BAGHDAD383).
+    let mut written = Body::default();
+    authority(&collapse_ws(&text), &mut written);
+    let same_but_spaces = |a: &str, w: &str| a.replace(' ', "") == w.replace(' ', "");
+    if let (Some(a), Some(w)) = (&b.classification_reasons, &written.classification_reasons) {
+        if same_but_spaces(a, w) {
+            b.classification_reasons = written.classification_reasons;
+        }
+    }
     // `CLASSIFIED BY SECTION 1.5 (B)`, a corrected copy's `CLASSIFIED BY LINE ADDED`, a label
     // with nothing after it: no authority, so a later `Classified by` line may give one.
     let not_authority = b.classified_by.as_deref().is_none_or(|by| {
@@ -70,17 +81,16 @@ fn unwrap_words(text: &str) -> String {
         let line = line.trim();
         let first = line.split_whitespace().next().unwrap_or("");
         let last = out.rsplit(char::is_whitespace).next().unwrap_or("");
-        // At least two letters: `1.4 b and` / `d` (10KUWAIT88) is a reason letter.
-        let fragment = first.len() >= 2
+        // One letter after a word part (`Michae` / `l`, 09BAGHDAD383; `an` / `d`), but not
+        // after a whole word: `1.4 b and` / `d` (10KUWAIT88) is a reason letter.
+        let whole_word = ["and", "or", "a"].contains(&last.to_ascii_lowercase().as_str());
+        let fragment = (first.len() >= 2 || (last.len() >= 2 && !whole_word))
             && first.chars().next().is_some_and(|c| c.is_lowercase())
             && first
                 .chars()
                 .all(|c| c.is_alphabetic() && !"aeiouy".contains(c));
         let joined = format!("{last}{first}").to_ascii_uppercase();
-        let reason = !last.is_empty()
-            && !last.eq_ignore_ascii_case("reason")
-            && !last.eq_ignore_ascii_case("reasons")
-            && (joined == "REASONS" || joined == "REASON");
+        let reason = !last.is_empty() && (joined == "REASONS" || joined == "REASON");
         let glue = k > 0 && out.ends_with(char::is_alphabetic) && (fragment || reason);
         if k > 0 && !glue {
             out.push(' ');

@@ -218,3 +218,30 @@ fn compact_id(word: &str) -> String {
     let serial = if serial.is_empty() { "0" } else { serial };
     format!("{}{serial}", &word[..digits])
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compact_ids_lose_their_padding() {
+        assert_eq!(compact_id("07LIMA0561"), "07LIMA561");
+        assert_eq!(compact_id("08STATE12345"), "08STATE12345");
+        assert_eq!(compact_id("08STATE0000"), "08STATE0");
+    }
+
+    #[test]
+    fn citations_skip_dates_and_give_a_leading_year_to_the_next_ref() {
+        let c = citations("NOTE 201/2006 LIMA 12");
+        assert_eq!(c.len(), 1);
+        assert_eq!((c[0].post, c[0].number), ("LIMA", "12"));
+        let c = citations("LIMA 1234 2007 STATE 5678");
+        assert_eq!(c.len(), 2);
+        assert_eq!(c[0].year, None);
+        assert_eq!((c[1].post, c[1].year), ("STATE", Some("2007")));
+        let c = citations("MOSCOW 03242 2008");
+        assert_eq!(c[0].year, Some("2008"));
+        let c = citations("LIMA 1234\n2007 STATE 5678");
+        assert_eq!((c[0].year, c[1].year), (None, Some("2007")));
+    }
+}
