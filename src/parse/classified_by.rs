@@ -45,12 +45,16 @@ pub fn line(ctx: Lines, i: usize, t: &str, b: &mut Body) -> Option<usize> {
             && !REF.is_match(trim(l))
             && !SUBJECT.is_match(trim(l))
     });
-    authority(&unwrap_words(&text), b);
+    let joined = unwrap_words(&text);
+    authority(&joined, b);
     // The reasons stay as written when joining the broken word changed only white space in
     // them (`1.4(b) an` / `d (d)` is stored `1.4(b) an d (d)`, as the labelled sample has it
     // for 10ASHGABAT118); the name is joined (`Michae` / `l Corbin`, 09BAGHDAD383).
+    let plain = collapse_ws(&text);
     let mut written = Body::default();
-    authority(&collapse_ws(&text), &mut written);
+    if plain != joined {
+        authority(&plain, &mut written);
+    }
     let same_but_spaces = |a: &str, w: &str| a.replace(' ', "") == w.replace(' ', "");
     if let (Some(a), Some(w)) = (&b.classification_reasons, &written.classification_reasons) {
         if same_but_spaces(a, w) {

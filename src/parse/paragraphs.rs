@@ -6,7 +6,7 @@
 //! in force.
 
 use super::markings::portion_marking;
-use super::text::{collapse_ws, has_dashes, has_equals, has_stars, is_blank, is_ws, trim};
+use super::text::{collapse_ws, has_dashes, has_stars, is_blank, is_ws, trim};
 use crate::model::Paragraph;
 
 // `=====` frames or underlines a heading as dashes do (`Summary` / `=======`).
@@ -17,7 +17,9 @@ re!(HEADING_BEFORE_RULE, r"^\s*(\S.{0,78}?)\s*-{5,}\s*$");
 
 /// A line of dashes (`--------------`, `-------------- --------------`) or equals signs.
 pub fn is_rule(line: &str) -> bool {
-    (has_dashes(line) || has_equals(line)) && RULE.is_match(line)
+    // Cheap test first: this runs several times on every body line.
+    let t = line.trim_start_matches(is_ws);
+    matches!(t.as_bytes().first(), Some(b'-' | b'=')) && RULE.is_match(line)
 }
 
 /// A numbered paragraph's first line: (number, marking, rest of the line).

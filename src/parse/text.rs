@@ -9,17 +9,11 @@ static OF: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(" OF "));
 static PAGE: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("PAGE"));
 static DASHES: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("---"));
 static STARS: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("***"));
-static EQUALS: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("==="));
 
 /// `line` contains `---` (a rule or a heading between rules). `str::contains` builds a
 /// searcher per call; these prebuilt finders matter on a path that sees every line.
 pub fn has_dashes(line: &str) -> bool {
     DASHES.find(line.as_bytes()).is_some()
-}
-
-/// `line` contains `===` (a rule of equals signs).
-pub fn has_equals(line: &str) -> bool {
-    EQUALS.find(line.as_bytes()).is_some()
 }
 
 /// `line` contains `***`.
