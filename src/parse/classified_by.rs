@@ -80,6 +80,9 @@ pub fn line(ctx: Lines, i: usize, t: &str, b: &mut Body) -> Option<usize> {
 /// (06PARIS2069). A continuation that opens with a lower-case fragment without a vowel, or
 /// that completes `REASONS`, is glued to the word before.
 fn unwrap_words(text: &str) -> String {
+    if !text.contains('\n') {
+        return collapse_ws(text);
+    }
     let mut out = String::with_capacity(text.len());
     for (k, line) in text.split('\n').enumerate() {
         let line = line.trim();
@@ -93,8 +96,10 @@ fn unwrap_words(text: &str) -> String {
             && first
                 .chars()
                 .all(|c| c.is_alphabetic() && !"aeiouy".contains(c));
-        let joined = format!("{last}{first}").to_ascii_uppercase();
-        let reason = !last.is_empty() && (joined == "REASONS" || joined == "REASON");
+        let reason = !last.is_empty()
+            && (6..=7).contains(&(last.len() + first.len()))
+            && ["REASONS", "REASON"]
+                .contains(&format!("{last}{first}").to_ascii_uppercase().as_str());
         let glue = k > 0 && out.ends_with(char::is_alphabetic) && (fragment || reason);
         if k > 0 && !glue {
             out.push(' ');
