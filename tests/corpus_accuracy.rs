@@ -190,9 +190,18 @@ fn subject_starts_with_title(subject: &str, title: &str) -> bool {
     let stripped = norm(&marking.replace(&title, ""));
     let subject = norm(subject);
     let tail: String = subject.chars().skip(1).collect();
+    // The title is the first line as published, with what was glued to it: the subject ends
+    // at an inline `Classified By:` or REF label (issue 14), so the title may go on with one
+    // (`… LULA CLASSIFIED BY: Thomas A. Shannon, …`, 10BRASILIA43).
+    let glued_label =
+        regex::Regex::new(r"^ (?:CLASSIFIED BY\s*:|REF(?:S|TELS?|\(S\))?\s*:)").unwrap();
+    let title_goes_on = |t: &str| {
+        t.strip_prefix(subject.as_str())
+            .is_some_and(|rest| glued_label.is_match(rest))
+    };
     [title.as_str(), stripped.as_str()]
         .iter()
-        .any(|t| subject.starts_with(t) || tail.starts_with(t))
+        .any(|t| subject.starts_with(t) || tail.starts_with(t) || title_goes_on(t))
 }
 
 /// Issue 3's figures over the whole corpus (from the CSV ingest).

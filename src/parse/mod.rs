@@ -1,15 +1,38 @@
 //! Parse: a decoded [`Source`] → a [`Cable`], by one telegram grammar for every format.
 //!
-//! `header` reads the routing header, `body` the opening, paragraphs and signature; this
-//! module joins them with the metadata the format carried and fills what a format lacks
-//! (a raw telegram's date from its DTG, classification from its banner, origin from FM).
-//! Parsing never touches SQL.
+//! One module per grammar element, in the order they stand in a telegram: `header` (routing
+//! header and recipients), then the body, which `body` walks: the banner, `opening` (the block
+//! before paragraph 1, with `captions`, `declassification` for the E.O. line, `tags`,
+//! `subject`, `references` and `classified_by`, sharing `continuation` for wrapped lines),
+//! `paragraphs` (numbers, `markings`, headings), `summary` and `signature`. This module joins
+//! them with the metadata the format carried and fills what a format lacks (a raw telegram's
+//! date from its DTG, classification from its banner, origin from FM). Parsing never touches
+//! SQL.
+
+/// A lazily compiled regex with a name: the grammar modules keep their patterns beside the
+/// rules that use them.
+macro_rules! re {
+    ($vis:vis $name:ident, $pat:expr) => {
+        $vis static $name: std::sync::LazyLock<regex::Regex> =
+            std::sync::LazyLock::new(|| regex::Regex::new($pat).unwrap());
+    };
+}
 
 pub mod body;
+mod captions;
+mod classified_by;
+mod continuation;
+mod declassification;
 pub mod header;
 pub mod levels;
+mod markings;
+mod opening;
+mod paragraphs;
 pub mod posts;
 pub mod references;
+mod signature;
+mod subject;
+mod summary;
 mod tags;
 pub mod text;
 
@@ -70,7 +93,7 @@ fn looks_like_tags_line(t: &str) -> bool {
 
 /// Identifies the parser's output: bump the suffix whenever the same input would parse
 /// differently, so a re-ingest after an upgrade re-parses what it had skipped as unchanged.
-pub const PARSER_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "+p2");
+pub const PARSER_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "+p3");
 
 /// The identity of the version a source holds: the SHA-256 of its telegram text, normalised
 /// (`decode::identity_sha256`). Computed before parsing, so a version already stored can be
@@ -90,9 +113,9 @@ pub fn parse(source: Source) -> Result<Cable, ParseError> {
         return Err(ParseError::NotACable);
     }
     let h = header::parse(&header_text);
-    let b = body::parse(&body_text);
+    let mut b = body::parse(&body_text);
     let mut warnings = source.warnings;
-    warnings.extend(b.warnings);
+    warnings.extend(std::mem::take(&mut b.warnings));
     if header_text.trim().is_empty() {
         warnings.push(Warning::new("header", "no routing header"));
     } else if h.kind != "none" && h.kind != "partial-extract" && h.sender.is_none() {
@@ -106,34 +129,14 @@ pub fn parse(source: Source) -> Result<Cable, ParseError> {
         .or_else(|| id_from_banner(b.banner.as_deref(), h.sent_at.as_deref()))
         .ok_or(ParseError::NoReferenceId)?;
     let created_at = source.created_at.or_else(|| h.sent_at.clone());
-    let classification = source.classification.or_else(|| {
-        let base = b.banner_classification?;
-        let caption = |m: &str| b.markings.iter().any(|x| x.marking == m);
-        Some(if caption("NOFORN") {
-            format!("{base}//NOFORN")
-        } else if base == "UNCLASSIFIED" && caption("SENSITIVE") {
-            "UNCLASSIFIED//FOR OFFICIAL USE ONLY".to_string()
-        } else {
-            base.to_string()
-        })
-    });
+    let classification = source
+        .classification
+        .or_else(|| classification_from_banner(&b));
     let origin = source
         .origin
         .or_else(|| h.sender.as_deref().and_then(origin_from_sender));
-    let tags = b
-        .tags
-        .into_iter()
-        .map(|code| Tag {
-            kind: tags::kind(&code).to_string(),
-            description: tags::description(&code).map(str::to_string),
-            code,
-        })
-        .collect();
-    let citing_year = created_at
-        .as_deref()
-        .and_then(|c| c.get(..4))
-        .and_then(|y| y.parse().ok())
-        .or_else(|| Some(2000 + reference_id.get(..2)?.parse::<u32>().ok()?));
+    let tags = b.tags.into_iter().map(tag).collect();
+    let citing_year = citing_year(created_at.as_deref(), &reference_id);
     let references = b
         .references
         .as_deref()
@@ -222,6 +225,36 @@ fn control_warning(header: &str, body: &str) -> Option<Warning> {
             first as u32
         ),
     ))
+}
+
+/// A raw telegram's classification from its banner and captions: `SECRET` with a NOFORN
+/// caption is `SECRET//NOFORN`, as the page metadata writes it.
+fn classification_from_banner(b: &body::Body) -> Option<String> {
+    let base = b.banner_classification?;
+    let caption = |m: &str| b.markings.iter().any(|x| x.marking == m);
+    Some(if caption("NOFORN") {
+        format!("{base}//NOFORN")
+    } else if base == "UNCLASSIFIED" && caption("SENSITIVE") {
+        "UNCLASSIFIED//FOR OFFICIAL USE ONLY".to_string()
+    } else {
+        base.to_string()
+    })
+}
+
+fn tag(code: String) -> Tag {
+    Tag {
+        kind: tags::kind(&code).to_string(),
+        description: tags::description(&code).map(str::to_string),
+        code,
+    }
+}
+
+/// The year a bare `STATE 12345` in the REF block belongs to: the cable's own year.
+fn citing_year(created_at: Option<&str>, reference_id: &str) -> Option<u32> {
+    created_at
+        .and_then(|c| c.get(..4))
+        .and_then(|y| y.parse().ok())
+        .or_else(|| Some(2000 + reference_id.get(..2)?.parse::<u32>().ok()?))
 }
 
 static SECTION_IN_ID: LazyLock<Regex> =

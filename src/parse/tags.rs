@@ -1,9 +1,119 @@
-//! Tag kinds for TAGS codes (Traffic Analysis by Geography and Subject).
+//! The TAGS line (Traffic Analysis by Geography and Subject) and the kinds of its codes.
+//!
+//! Labels `TAGS:`, `TAGS`, `Tags:`, `TAG` (09STATE15113), anywhere on a line (`E.O. 12958:
+//! DECL: 10/29/2018 TAGS: MARR …`, 08OSLO585); codes separated by spaces, commas or
+//! semicolons, in any case; a person in parentheses is one tag (`OVIP (STEINBERG, JAMES B.)`,
+//! 09SINGAPORE529); the list wraps onto the following lines (`… IZ ZP` / `JO, EG, RS`,
+//! 07TELAVIV2652) only after a comma or onto a line of tag-shaped codes, never into prose;
+//! on a flattened opening line the list ends at the next label (`Subject:`, `Ref:`,
+//! `Classified By:`).
 //!
 //! Two-letter codes are FIPS 10-4 countries and regions; four-letter codes whose first letter
 //! names a field (P political, E economic, K cross-cutting, M military, S social,
 //! A administration, C consular, O operations, T technology) are subjects; well-known bodies
 //! are organizations; codes with lower-case letters or several words are people or free text.
+
+use super::body::Body;
+use super::continuation::{
+    is_keyword_line, Lines, INLINE_CLASSIFIED_BY, INLINE_REF, INLINE_SUBJECT,
+};
+use super::text::{caps, collapse_ws, is_ws};
+use crate::model::Warning;
+
+re!(pub TAGS, r"(?:^|\s)(?:TAGS?|Tags?|tags?)\b\s*:?\s*(.*)$");
+
+/// The TAGS line and its continuation lines; the first TAGS line in the opening counts.
+pub fn line(ctx: Lines, i: usize, t: &str, b: &mut Body) -> Option<usize> {
+    if !b.tags.is_empty() {
+        return None;
+    }
+    let c = caps(&TAGS, t)?;
+    let first = &c[1];
+    // A flattened opening (`E.O. 12958: DECL: … Tags: a, b Subject: text`) ends the tags at
+    // the next label on the line, and the list does not go on to the next line.
+    let end = [&INLINE_SUBJECT, &INLINE_REF, &INLINE_CLASSIFIED_BY]
+        .iter()
+        .filter_map(|re| re.find(first).map(|m| m.start()))
+        .min();
+    let (text, j) = match end {
+        Some(end) => (first[..end].to_string(), i + 1),
+        // The list goes on after a comma, or onto a line of tag-shaped codes; prose after
+        // the TAGS line is not tags.
+        None => ctx.join_while(first, i + 1, |text, l| {
+            !is_keyword_line(l) && (text.trim_end().ends_with(',') || is_codes_line(l))
+        }),
+    };
+    b.tags = split_tags(&text);
+    if b.tags.is_empty() {
+        b.warnings
+            .push(Warning::new("tags", "TAGS line present but empty"));
+    }
+    Some(j)
+}
+
+/// A line of tag-shaped codes only: `JO, EG, RS, CH, LE, SY, IS` (07TELAVIV2652).
+fn is_codes_line(line: &str) -> bool {
+    line.split(|c: char| c == ',' || c == ';' || is_ws(c))
+        .map(|w| w.trim_matches(|c: char| "().".contains(c)))
+        .filter(|w| !w.is_empty())
+        .all(|w| {
+            (2..=7).contains(&w.len())
+                && w.bytes()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+        })
+}
+
+/// TAGS codes: split on commas, semicolons and white space, `().;` trimmed, upper-cased,
+/// repeats dropped.
+fn split_tags(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    // `OVIP (STEINBERG, JAMES B.)` (09SINGAPORE529): a person's name in parentheses is one tag.
+    let mut rest = text.to_string();
+    while let (Some(open), Some(close)) = (rest.find('('), rest.find(')')) {
+        if close < open {
+            break;
+        }
+        let name = collapse_ws(rest[open + 1..close].trim_end_matches(['.', ' ']));
+        if name.contains(',') || name.contains(' ') {
+            let name = name.to_uppercase();
+            if !out.contains(&name) {
+                out.push(name);
+            }
+        }
+        rest.replace_range(open..=close, " ");
+    }
+    let text = rest.as_str();
+    let mut codes: Vec<String> = Vec::new();
+    for raw in text.split(|c: char| c == ',' || c == ';' || is_ws(c)) {
+        let code = raw
+            .trim_matches(|c: char| "().;:".contains(c))
+            .to_uppercase();
+        if !code.is_empty() && !codes.contains(&code) && !out.contains(&code) {
+            codes.push(code);
+        }
+    }
+    // Codes keep their order; a person tag follows the code it qualified (`OVIP`).
+    let mut ordered = Vec::with_capacity(codes.len() + out.len());
+    let persons = out;
+    for code in codes {
+        ordered.push(code.clone());
+        if code == "OVIP" || code == "CVIS" || code == "KPAO" {
+            ordered.extend(
+                persons
+                    .iter()
+                    .filter(|p| !ordered.contains(p))
+                    .cloned()
+                    .collect::<Vec<_>>(),
+            );
+        }
+    }
+    for p in persons {
+        if !ordered.contains(&p) {
+            ordered.push(p);
+        }
+    }
+    ordered
+}
 
 /// International bodies that appear as TAGS codes.
 const ORGANIZATIONS: &[&str] = &[
@@ -165,7 +275,31 @@ pub fn kind(code: &str) -> &'static str {
 
 #[cfg(test)]
 mod tests {
-    use super::kind;
+    use super::{kind, split_tags};
+
+    #[test]
+    fn tags_split_on_commas_and_spaces() {
+        assert_eq!(
+            split_tags("PREL PGOV ECON JA RS KN"),
+            ["PREL", "PGOV", "ECON", "JA", "RS", "KN"]
+        );
+        assert_eq!(
+            split_tags("PREL, EPET,EAID; pgov, PREL"),
+            ["PREL", "EPET", "EAID", "PGOV"]
+        );
+        assert_eq!(
+            split_tags("OVIP (STEINBERG, JAMES B.), PREL, MNUC, ECON, SN, CH,"),
+            [
+                "OVIP",
+                "STEINBERG, JAMES B",
+                "PREL",
+                "MNUC",
+                "ECON",
+                "SN",
+                "CH"
+            ]
+        );
+    }
 
     #[test]
     fn kinds() {

@@ -1,0 +1,286 @@
+//! Paragraphs: the body after the opening, split at numbered paragraphs (`1. (C) text`,
+//! `1.  (C)`, `1.(C)`, `1)`, indented numbers, numbers without a marking), section headings
+//! (a line between rules of dashes, a line above a rule, a rule glued to the heading line in
+//! collapsed bodies, a short all-caps line standing alone) and rules; text without numbers
+//! is split at blank lines. Each paragraph keeps its number, portion marking and the heading
+//! in force.
+
+use super::markings::portion_marking;
+use super::text::{collapse_ws, has_dashes, has_stars, is_blank, is_ws, trim};
+use crate::model::Paragraph;
+
+// `=====` frames or underlines a heading as dashes do (`Summary` / `=======`).
+re!(RULE, r"^\s*(?:(?:-{3,}|={3,})\s*)+$");
+re!(STAR_RULE, r"^\s*\*{3,}[\s*]*$");
+re!(pub HEADING_BETWEEN_RULES, r"^\s*-{3,}\s*(\S.*?)\s*-{3,}\s*$");
+re!(HEADING_BEFORE_RULE, r"^\s*(\S.{0,78}?)\s*-{5,}\s*$");
+
+/// A line of dashes (`--------------`, `-------------- --------------`) or equals signs.
+pub fn is_rule(line: &str) -> bool {
+    // Cheap test first: this runs several times on every body line.
+    let t = line.trim_start_matches(is_ws);
+    matches!(t.as_bytes().first(), Some(b'-' | b'=')) && RULE.is_match(line)
+}
+
+/// A numbered paragraph's first line: (number, marking, rest of the line).
+pub fn numbered(line: &str) -> Option<(u32, Option<String>, &str)> {
+    numbered_with_style(line).map(|(n, m, r, _)| (n, m, r))
+}
+
+/// Like [`numbered`], also giving the character after the number (`.` or `)`).
+///
+/// Hand-written rather than a regex: it runs on every body line and is the parser's hot path.
+/// Grammar: up to 12 blanks, 1–2 digits, `.` or `)`, then blanks or a `(` marking.
+fn numbered_with_style(line: &str) -> Option<(u32, Option<String>, &str, char)> {
+    // A U+FEFF left before `1.` by a copy is white space too (issue 11).
+    let is_blank_char =
+        |c: char| c == ' ' || c == '\t' || c == '\u{a0}' || crate::decode::is_zero_width(c);
+    let body = line.trim_start_matches(is_blank_char);
+    if line[..line.len() - body.len()].chars().count() > 12 {
+        return None;
+    }
+    let digits = body.bytes().take_while(u8::is_ascii_digit).count();
+    if digits == 0 || digits > 2 {
+        return None;
+    }
+    let number: u32 = body[..digits].parse().ok()?;
+    let style = match body.as_bytes().get(digits)? {
+        b'.' => '.',
+        b')' => ')',
+        _ => return None,
+    };
+    let after = &body[digits + 1..];
+    let rest = after.trim_start_matches(is_blank_char);
+    // `1.4 (B)` and `1.(C)`: after the number comes white space or a marking.
+    // A lone `6.` is a number whether or not the renderer kept its trailing space
+    // (09LAPAZ1784).
+    if rest.len() == after.len() && !rest.starts_with('(') && !rest.is_empty() {
+        return None;
+    }
+    if let Some((marking, text)) = portion_marking(rest) {
+        return Some((number, Some(marking.to_uppercase()), text, style));
+    }
+    // `(U.S.)`, `(Iran)` after a number are text, not markings (09BERLIN1626).
+    Some((number, None, rest, style))
+}
+
+struct Builder {
+    number: Option<u32>,
+    marking: Option<String>,
+    heading: Option<String>,
+    lines: Vec<String>,
+}
+
+impl Builder {
+    fn finish(self) -> Option<Paragraph> {
+        let mut text = String::new();
+        let mut blank_pending = false;
+        for l in &self.lines {
+            let l = l.trim_end_matches(is_ws);
+            if l.trim_matches(is_ws).is_empty() {
+                blank_pending = !text.is_empty();
+                continue;
+            }
+            if !text.is_empty() {
+                text.push_str(if blank_pending { "\n\n" } else { "\n" });
+            }
+            blank_pending = false;
+            text.push_str(l);
+        }
+        let text = text.trim_start_matches(is_ws).to_string();
+        (!text.is_empty() || self.number.is_some()).then_some(Paragraph {
+            number: self.number,
+            marking: self.marking,
+            // Filled from the marking by `parse::parse` (levels.rs).
+            level: None,
+            caveats: None,
+            heading: self.heading,
+            text,
+        })
+    }
+}
+
+/// Split the body after the opening into paragraphs. With numbered paragraphs, a paragraph
+/// runs to the next numbered paragraph, heading or the signature; unnumbered text is split at
+/// blank lines. `last_line` stands for the last line when a signature was cut off it.
+pub fn parse(lines: &[&str], last_line: Option<&str>) -> Vec<Paragraph> {
+    let mut out = Vec::new();
+    let mut heading: Option<String> = None;
+    let mut cur: Option<Builder> = None;
+    let mut prev_number: Option<u32> = None;
+    let n = lines.len();
+    let line_at = |i: usize| -> &str {
+        match last_line {
+            Some(l) if i + 1 == n => l,
+            _ => lines[i],
+        }
+    };
+    let mut style: Option<char> = None;
+    let mut i = 0;
+    while i < n {
+        let line = line_at(i);
+        if let Some((text, used)) = heading_at(lines, i, blank_before(lines, i)) {
+            out.extend(cur.take().and_then(Builder::finish));
+            heading = Some(text);
+            i += used;
+            continue;
+        }
+        if is_rule(line) || (has_stars(line) && STAR_RULE.is_match(line)) {
+            if cur.as_ref().is_some_and(|c| c.number.is_none()) {
+                out.extend(cur.take().and_then(Builder::finish));
+            }
+            i += 1;
+            continue;
+        }
+        if let Some((number, marking, rest, this_style)) = numbered_with_style(line) {
+            let open = cur.is_some();
+            if starts_paragraph(
+                lines,
+                i,
+                (number, marking.is_some(), this_style),
+                style,
+                prev_number,
+                open,
+            ) {
+                style.get_or_insert(this_style);
+                out.extend(cur.take().and_then(Builder::finish));
+                prev_number = Some(number);
+                cur = Some(Builder {
+                    number: Some(number),
+                    marking,
+                    heading: heading.clone(),
+                    lines: vec![rest.to_string()],
+                });
+                i += 1;
+                continue;
+            }
+        }
+        if is_blank(line) {
+            match &mut cur {
+                Some(c) if c.number.is_some() => c.lines.push(String::new()),
+                _ => out.extend(cur.take().and_then(Builder::finish)),
+            }
+            i += 1;
+            continue;
+        }
+        cur.get_or_insert_with(|| Builder {
+            number: None,
+            marking: None,
+            heading: heading.clone(),
+            lines: Vec::new(),
+        })
+        .lines
+        .push(line.to_string());
+        i += 1;
+    }
+    out.extend(cur.take().and_then(Builder::finish));
+    out
+}
+
+/// Does the number at line `i` (number, marked?, style) start a paragraph? The first
+/// paragraph sets the style (`1.` or `1)`); numbers in the other style are items inside a
+/// paragraph (`1) (S/NF) …` questions, 09STATE6423). A marked number starts a paragraph; an
+/// unmarked one must follow a blank line and continue the sequence (or open a section:
+/// 08RIODEJANEIRO171 numbers 6 then 5 under two headings), or directly follow a sentence as
+/// the next number.
+fn starts_paragraph(
+    lines: &[&str],
+    i: usize,
+    (number, marked, this_style): (u32, bool, char),
+    style: Option<char>,
+    prev_number: Option<u32>,
+    open: bool,
+) -> bool {
+    let same_style = style.is_none_or(|s| s == this_style);
+    same_style
+        && (marked
+            || (blank_before(lines, i) && (!open || prev_number.is_none_or(|p| number > p)))
+            || (ends_sentence(lines, i) && prev_number.is_some_and(|p| number == p + 1)))
+}
+
+/// Line `i` follows a blank line, a rule, or the lone `-` line with which old cables separate
+/// paragraphs (90CAPETOWN97).
+fn blank_before(lines: &[&str], i: usize) -> bool {
+    i == 0 || is_blank(lines[i - 1]) || is_rule(lines[i - 1]) || trim(lines[i - 1]) == "-"
+}
+
+/// Unblanked bodies end a paragraph with a sentence and start the next number on the
+/// following line (`…per day.` / `16. Radio, …`, 07PARIS306).
+fn ends_sentence(lines: &[&str], i: usize) -> bool {
+    i > 0 && trim(lines[i - 1]).ends_with(['.', ':', ';', '"', ')', '\''])
+}
+
+/// A section heading at line `i`: (heading text, lines used).
+fn heading_at(lines: &[&str], i: usize, blank_before: bool) -> Option<(String, usize)> {
+    let line = lines[i];
+    let next = lines.get(i + 1).copied();
+    let short_text = |l: &str| {
+        let t = trim(l);
+        !t.is_empty() && t.len() <= 80 && !is_rule(l) && numbered(l).is_none()
+    };
+    // `----` / `Pointed Displeasure` / `----` (seed)
+    if is_rule(line) {
+        let (Some(text), Some(below)) = (next, lines.get(i + 2)) else {
+            return None;
+        };
+        if short_text(text) && is_rule(below) {
+            return Some((collapse_ws(text), 3));
+        }
+        return None;
+    }
+    // `AKP Government Adrift` / `------` (05ANKARA1730)
+    if blank_before && short_text(line) && next.is_some_and(is_rule) {
+        return Some((collapse_ws(line), 2));
+    }
+    // `------------- Comment: -------------`, `INAUGURATION LIKELY JANUARY 1 -----` (collapsed)
+    if let Some(c) = has_dashes(line)
+        .then(|| {
+            HEADING_BETWEEN_RULES
+                .captures(line)
+                .or_else(|| HEADING_BEFORE_RULE.captures(line))
+        })
+        .flatten()
+    {
+        let t = trim(&c[1]);
+        if !t.starts_with("--") && t.len() <= 80 {
+            return Some((collapse_ws(t), 1));
+        }
+    }
+    // A short all-caps line standing alone: `OVERVIEW`, `COMMENT`, `KEY POLITICAL CRITERIA:`.
+    let t = trim(line);
+    let alone = blank_before && next.is_none_or(is_blank);
+    if alone
+        && (3..=60).contains(&t.len())
+        && t.chars().any(|c| c.is_alphabetic())
+        && !t.chars().any(|c| c.is_lowercase())
+        && t.chars().next().is_some_and(|c| c.is_alphabetic())
+        && !t.ends_with(['.', ',', ';'])
+        && !t.starts_with("END")
+        && t.split_whitespace().count() <= 8
+        && numbered(line).is_none()
+    {
+        return Some((t.trim_end_matches(':').trim().to_string(), 1));
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbered_lines() {
+        assert_eq!(
+            numbered("1. (C) Summary. Russian"),
+            Some((1, Some("C".into()), "Summary. Russian"))
+        );
+        assert_eq!(
+            numbered("12.(S/NF) text"),
+            Some((12, Some("S/NF".into()), "text"))
+        );
+        assert_eq!(numbered("3) (c) text"), Some((3, Some("C".into()), "text")));
+        assert_eq!(numbered("4. (U.S.) said"), Some((4, None, "(U.S.) said")));
+        assert_eq!(numbered("1.4 (B) (D)"), None);
+        assert_eq!(numbered("2007. The"), None);
+    }
+}
