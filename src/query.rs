@@ -25,6 +25,15 @@ pub const QUERIES: &[(&str, &str)] = &[
         "search_paragraphs",
         include_str!("../sql/queries/search_paragraphs.sql"),
     ),
+    ("top_posts", include_str!("../sql/queries/top_posts.sql")),
+    (
+        "top_signers",
+        include_str!("../sql/queries/top_signers.sql"),
+    ),
+    (
+        "paragraphs_by_marking",
+        include_str!("../sql/queries/paragraphs_by_marking.sql"),
+    ),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

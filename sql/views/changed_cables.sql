@@ -2,11 +2,11 @@
 -- Columns: reference_id, versions, current_sha256, current_source, first_seen, last_seen.
 CREATE VIEW changed_cables AS
 SELECT c.reference_id,
-       count(v.id) AS versions,
+       CAST(count(v.id) AS INTEGER) AS versions,
        c.content_sha256 AS current_sha256,
        c.source_path AS current_source,
-       min(r.started_at) AS first_seen,
-       max(r.started_at) AS last_seen
+       CAST(min(r.started_at) AS TEXT) AS first_seen,
+       CAST(max(r.started_at) AS TEXT) AS last_seen
 FROM cables c
 JOIN cable_versions v ON v.cable_id = c.id
 LEFT JOIN ingest_runs r ON r.id = v.first_seen_run

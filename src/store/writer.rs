@@ -561,6 +561,7 @@ impl Writer {
                 status
             ],
         )?;
+        super::aggregates::refresh(&self.conn)?;
         // Leave the file as readers want it: statistics for the planner, the WAL folded back
         // in, the default checkpoint interval restored.
         self.conn.execute_batch(

@@ -1,0 +1,57 @@
+-- Refresh the aggregate tables of V5 after an ingest (`store::aggregates::refresh`), inside
+-- its transaction. `temp.stale` holds the cables written since their `agg_cables` row was
+-- computed: every cable after a first load, the cables of this run afterwards, and those of a
+-- run killed before it got here. Per-cable rows and citation keys are refreshed for those
+-- only; the aggregates (a few thousand rows) are recomputed whole, which on the full archive
+-- costs less than tracking what changed.
+--
+-- Runs on the bundled SQLite of cable-archive (aggregate ORDER BY needs 3.44); the views that
+-- read these tables stay within what older SQLite (Python's, Datasette's) understands.
+
+INSERT OR REPLACE INTO agg_cables (id, ingest_run_id, reference_id, created_at, year, month,
+    classification, origin, signer, tags)
+SELECT c.id, c.ingest_run_id, c.reference_id, c.created_at,
+       CAST(strftime('%Y', c.created_at) AS INTEGER),
+       strftime('%Y-%m', c.created_at),
+       c.classification, c.origin, c.signer,
+       (SELECT json_group_array(t.code ORDER BY ct.position)
+        FROM cable_tags ct JOIN tags t ON t.id = ct.tag_id WHERE ct.cable_id = c.id)
+FROM temp.stale s JOIN cables c ON c.id = s.id;
+
+-- References of rewritten cables, and references stored earlier that cite a cable that has
+-- arrived since (one pass over cable_references: cheaper than a probe per new cable).
+UPDATE cable_references
+SET target_cable_id = (SELECT t.id FROM cables t WHERE t.reference_id = cable_references.target_reference_id)
+WHERE target_reference_id IS NOT NULL
+  AND (cable_id IN temp.stale
+       OR (target_cable_id IS NULL
+           AND EXISTS (SELECT 1 FROM cables t WHERE t.reference_id = cable_references.target_reference_id)));
+
+DELETE FROM agg_tag_counts;
+INSERT INTO agg_tag_counts (tag_id, cables, first_created, last_created)
+SELECT ct.tag_id, count(*), min(a.created_at), max(a.created_at)
+FROM cable_tags ct CROSS JOIN agg_cables a ON a.id = ct.cable_id
+GROUP BY ct.tag_id;
+
+DELETE FROM agg_cables_per_month;
+INSERT INTO agg_cables_per_month (month, year, origin, classification, cables,
+    first_created, last_created)
+SELECT month, year, origin, classification, count(*), min(created_at), max(created_at)
+FROM agg_cables
+GROUP BY month, origin, classification
+ORDER BY month, origin, classification;
+
+DELETE FROM agg_recipient_counts;
+INSERT INTO agg_recipient_counts (route, name, as_to, as_info, cables)
+SELECT route, name, sum(kind = 'to'), sum(kind = 'info'), count(DISTINCT cable_id)
+FROM recipients
+GROUP BY name, route
+ORDER BY count(DISTINCT cable_id) DESC, name;
+
+DELETE FROM agg_most_cited;
+INSERT INTO agg_most_cited (cited_reference_id, cited_cable_id, times_cited, in_archive)
+SELECT target_reference_id, max(target_cable_id), count(DISTINCT cable_id),
+       max(target_cable_id) IS NOT NULL
+FROM cable_references
+WHERE kind = 'cable' AND target_reference_id IS NOT NULL
+GROUP BY target_reference_id;
