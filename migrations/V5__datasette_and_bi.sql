@@ -19,12 +19,16 @@ CREATE TABLE agg_cables (
     ingest_run_id INTEGER,
     reference_id TEXT NOT NULL,
     created_at DATETIME,
+    sent_at DATETIME,
+    released_at DATETIME,
     year INTEGER,
     month TEXT,
     classification TEXT,
     origin TEXT,
+    subject TEXT,
     signer TEXT,
-    tags TEXT NOT NULL DEFAULT '[]'
+    tags TEXT NOT NULL DEFAULT '[]',
+    source_format TEXT
 );
 CREATE INDEX agg_cables_created_at ON agg_cables(created_at, reference_id);
 CREATE INDEX agg_cables_year ON agg_cables(year);

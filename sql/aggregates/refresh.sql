@@ -8,14 +8,15 @@
 -- Runs on the bundled SQLite of cable-archive (aggregate ORDER BY needs 3.44); the views that
 -- read these tables stay within what older SQLite (Python's, Datasette's) understands.
 
-INSERT OR REPLACE INTO agg_cables (id, ingest_run_id, reference_id, created_at, year, month,
-    classification, origin, signer, tags)
-SELECT c.id, c.ingest_run_id, c.reference_id, c.created_at,
+INSERT OR REPLACE INTO agg_cables (id, ingest_run_id, reference_id, created_at, sent_at,
+    released_at, year, month, classification, origin, subject, signer, tags, source_format)
+SELECT c.id, c.ingest_run_id, c.reference_id, c.created_at, c.sent_at, c.released_at,
        CAST(strftime('%Y', c.created_at) AS INTEGER),
        strftime('%Y-%m', c.created_at),
-       c.classification, c.origin, c.signer,
+       c.classification, c.origin, c.subject, c.signer,
        (SELECT json_group_array(t.code ORDER BY ct.position)
-        FROM cable_tags ct JOIN tags t ON t.id = ct.tag_id WHERE ct.cable_id = c.id)
+        FROM cable_tags ct JOIN tags t ON t.id = ct.tag_id WHERE ct.cable_id = c.id),
+       c.source_format
 FROM temp.stale s JOIN cables c ON c.id = s.id;
 
 -- References of rewritten cables, and references stored earlier that cite a cable that has

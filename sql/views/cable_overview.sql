@@ -5,20 +5,21 @@
 -- Datasette's ?_facet_array=tags and ?tags__arraycontains=KN work), to_count, info_count,
 -- paragraph_count, reference_count, source_format.
 --
--- Reads `agg_cables` (refreshed by each ingest) for what Datasette counts and facets; the
--- counts are computed for the rows shown. No ORDER BY: SQLite then counts and facets the
--- view through the indexes of `agg_cables` instead of running it whole.
+-- Reads `agg_cables` (one narrow row per cable, refreshed by each ingest) alone for what
+-- Datasette counts and facets; the counts and markings are computed for the rows shown. No
+-- ORDER BY: SQLite then counts and facets the view through the indexes of `agg_cables`
+-- instead of running it whole.
 CREATE VIEW cable_overview AS
 SELECT a.id,
        a.reference_id,
        a.created_at,
-       c.sent_at,
-       c.released_at,
+       a.sent_at,
+       a.released_at,
        a.year,
        a.month,
        a.classification,
        a.origin,
-       c.subject,
+       a.subject,
        a.signer,
        a.tags,
        CAST((SELECT json_group_array(marking) FROM (
@@ -28,6 +29,5 @@ SELECT a.id,
        CAST((SELECT count(*) FROM recipients r WHERE r.cable_id = a.id AND r.kind = 'info') AS INTEGER) AS info_count,
        CAST((SELECT count(*) FROM paragraphs p WHERE p.cable_id = a.id) AS INTEGER) AS paragraph_count,
        CAST((SELECT count(*) FROM cable_references r WHERE r.cable_id = a.id) AS INTEGER) AS reference_count,
-       c.source_format
-FROM agg_cables a
-LEFT JOIN cables c ON c.id = a.id;
+       a.source_format
+FROM agg_cables a;

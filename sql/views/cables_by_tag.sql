@@ -2,20 +2,19 @@
 -- (?tag=PREL&_sort=created_at in Datasette, ORDER BY tag, created_at in SQL).
 -- Columns: tag, tag_kind, created_at, reference_id, subject, classification, origin, cable_id.
 --
--- No ORDER BY: with one, SQLite (up to at least 3.40, Datasette's) runs the whole 1.4-million
--- row join to count it; without, counts and tag filters come from cable_tags' indexes.
--- LEFT JOINs on primary keys (every tag and cable exists: foreign keys) let SQLite skip the
--- tables a count does not read.
+-- No ORDER BY, and the cable's columns read by scalar subqueries instead of joins: SQLite
+-- (3.40, Datasette's, as 3.54) runs every join of a view to count or group it, and a view
+-- with ORDER BY whole. This way a count or a tag filter reads only tags and cable_tags'
+-- covering index (1.4 million rows in ~0.1 s) and the subqueries run for the rows shown.
+-- Computed columns are CAST so BI tools read a type (cable_overview has the dates as DATETIME).
 CREATE VIEW cables_by_tag AS
 SELECT t.code AS tag,
        t.kind AS tag_kind,
-       a.created_at,
-       a.reference_id,
-       c.subject,
-       a.classification,
-       a.origin,
+       CAST((SELECT a.created_at FROM agg_cables a WHERE a.id = ct.cable_id) AS TEXT) AS created_at,
+       CAST((SELECT a.reference_id FROM agg_cables a WHERE a.id = ct.cable_id) AS TEXT) AS reference_id,
+       CAST((SELECT a.subject FROM agg_cables a WHERE a.id = ct.cable_id) AS TEXT) AS subject,
+       CAST((SELECT a.classification FROM agg_cables a WHERE a.id = ct.cable_id) AS TEXT) AS classification,
+       CAST((SELECT a.origin FROM agg_cables a WHERE a.id = ct.cable_id) AS TEXT) AS origin,
        ct.cable_id
-FROM cable_tags ct
-LEFT JOIN tags t ON t.id = ct.tag_id
-LEFT JOIN agg_cables a ON a.id = ct.cable_id
-LEFT JOIN cables c ON c.id = ct.cable_id;
+FROM tags t
+JOIN cable_tags ct ON ct.tag_id = t.id;

@@ -7,9 +7,9 @@ SELECT c.reference_id,
        c.source_path AS current_source,
        CAST(min(r.started_at) AS TEXT) AS first_seen,
        CAST(max(r.started_at) AS TEXT) AS last_seen
-FROM cables c
-JOIN cable_versions v ON v.cable_id = c.id
+FROM cable_versions v
+JOIN cables c ON c.id = v.cable_id
 LEFT JOIN ingest_runs r ON r.id = v.first_seen_run
-GROUP BY c.id
+GROUP BY v.cable_id
 HAVING count(v.id) > 1
 ORDER BY c.reference_id;
