@@ -28,23 +28,7 @@ pub fn refresh(conn: &Connection) -> Result<usize, StoreError> {
         conn.execute_batch(STALE)?;
         let stale: i64 = conn.query_row("SELECT count(*) FROM temp.stale", [], |r| r.get(0))?;
         if stale > 0 {
-            let t = std::time::Instant::now();
-            if std::env::var_os("TMP_AGG_TIMING").is_some() {
-                for stmt in REFRESH.split(";\n") {
-                    let t = std::time::Instant::now();
-                    conn.execute_batch(stmt)?;
-                    let first = stmt
-                        .lines()
-                        .find(|l| !l.starts_with("--") && !l.trim().is_empty())
-                        .unwrap_or("");
-                    eprintln!("TMP {:?} {first}", t.elapsed());
-                }
-            } else {
-                conn.execute_batch(REFRESH)?;
-            }
-            if std::env::var_os("TMP_AGG_TIMING").is_some() {
-                eprintln!("TMP refresh {stale} cables: {:?}", t.elapsed());
-            }
+            conn.execute_batch(REFRESH)?;
         }
         conn.execute_batch("DELETE FROM temp.stale")?;
         Ok(stale as usize)
