@@ -172,8 +172,15 @@ const TABLES: &[Doc] = &[
     },
 ];
 
+/// A view's default facets and its (FTS table, the column its rowid matches).
+type ViewConfig = (
+    &'static str,
+    &'static [&'static str],
+    Option<(&'static str, &'static str)>,
+);
+
 /// Facets and search for the views, by name; their descriptions come from their SQL files.
-const VIEWS: &[(&str, &[&str], Option<(&str, &str)>)] = &[
+const VIEWS: &[ViewConfig] = &[
     (
         "cable_overview",
         &["year", "classification", "origin"],
@@ -233,9 +240,12 @@ pub fn inspect(db: &Path) -> anyhow::Result<Vec<String>> {
     Ok(names)
 }
 
-/// Descriptions (metadata) and configuration of one table or view, as Datasette 0.x's
-/// metadata.json holds them together.
-fn table_entries(names: &[String]) -> Vec<(String, Map<String, Value>, Map<String, Value>)> {
+/// A table's or view's name, descriptions (metadata) and configuration.
+type Entry = (String, Map<String, Value>, Map<String, Value>);
+
+/// Descriptions and configuration of every table and view, which Datasette 0.x's
+/// metadata.json holds together and 1.0 in two files.
+fn table_entries(names: &[String]) -> Vec<Entry> {
     let mut out = Vec::new();
     for doc in TABLES {
         let mut meta = Map::new();
