@@ -287,9 +287,16 @@ fn table_entries(names: &[String]) -> Vec<Entry> {
         out.push((name.to_string(), meta, config));
     }
     for name in names.iter().filter(|n| internal(n)) {
+        let mut meta = Map::new();
         let mut config = Map::new();
+        if name.starts_with("agg_") {
+            meta.insert(
+                "description".into(),
+                json!("Internal: counts behind the views, recomputed at the end of each ingest (sql/aggregates/refresh.sql). Query the views."),
+            );
+        }
         config.insert("hidden".into(), json!(true));
-        out.push((name.clone(), Map::new(), config));
+        out.push((name.clone(), meta, config));
     }
     out
 }
