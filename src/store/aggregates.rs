@@ -4,21 +4,16 @@
 //! at the end of every ingest (`Writer::finish`) in one transaction, so Datasette and BI
 //! tools read counts from a few thousand rows instead of grouping 1.7 million at each page
 //! (issue 12: 1.3-3.4 s per page at 251,287 cables, `tag_counts` past Datasette's 1 s limit).
-//! The SQL is `sql/aggregates/refresh.sql`.
+//! The SQL is `sql/aggregates/stale.sql` (which cables changed) and `refresh.sql`. A run with
+//! nothing written (an unchanged re-ingest) costs one scan of the cables' ids.
 
 use super::StoreError;
 use rusqlite::Connection;
 
 const REFRESH: &str = include_str!("../../sql/aggregates/refresh.sql");
 
-/// Cables written since their `agg_cables` row was computed (or without one): every cable
-/// after a first load, this run's afterwards, and those of a run killed before its refresh.
-const STALE: &str = "
-    CREATE TEMP TABLE IF NOT EXISTS stale (id INTEGER PRIMARY KEY);
-    DELETE FROM temp.stale;
-    INSERT INTO temp.stale
-    SELECT c.id FROM cables c LEFT JOIN agg_cables a ON a.id = c.id
-    WHERE a.id IS NULL OR a.ingest_run_id IS NOT c.ingest_run_id;";
+/// Fills `temp.stale` with the cables whose aggregate rows are out of date.
+const STALE: &str = include_str!("../../sql/aggregates/stale.sql");
 
 /// Bring the aggregate tables up to date with the cables; returns how many cables' rows were
 /// recomputed (0: nothing was written since the last refresh, and nothing was done).
