@@ -11,7 +11,8 @@ ALTER TABLE cable_references ADD COLUMN target_cable_id INTEGER REFERENCES cable
 CREATE INDEX cable_references_target_cable_id ON cable_references(target_cable_id);
 
 -- One row per cable: what Datasette filters and facets on in `cable_overview` and
--- `cable_paragraphs` (year, month, tags as a JSON array) and the canned queries select on, narrow enough to scan in
+-- `cable_paragraphs` (year, month, tags and markings as JSON arrays, counts; Datasette's
+-- array facet evaluates every column of the rows it facets) and the canned queries select on, narrow enough to scan in
 -- milliseconds where `cables` rows carry whole bodies. `ingest_run_id` is the cable's at the
 -- time the row was computed: a cable written since (by a later or a killed run) is stale.
 CREATE TABLE agg_cables (
@@ -28,6 +29,11 @@ CREATE TABLE agg_cables (
     subject TEXT,
     signer TEXT,
     tags TEXT NOT NULL DEFAULT '[]',
+    markings TEXT NOT NULL DEFAULT '[]',
+    to_count INTEGER NOT NULL DEFAULT 0,
+    info_count INTEGER NOT NULL DEFAULT 0,
+    paragraph_count INTEGER NOT NULL DEFAULT 0,
+    reference_count INTEGER NOT NULL DEFAULT 0,
     source_format TEXT
 );
 CREATE INDEX agg_cables_created_at ON agg_cables(created_at, reference_id);

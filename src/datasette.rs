@@ -58,7 +58,7 @@ const TABLES: &[Doc] = &[
         name: "paragraphs",
         description: "The body split into paragraphs: number, portion marking, section heading and text (page-break lines removed). cable_paragraphs shows each with its cable's id, date, classification and tags.",
         label: None,
-        facets: &["marking"],
+        facets: &[],
         fts: Some(("paragraphs_fts", "id")),
         columns: &[
             ("cable_id", "The cable"),
