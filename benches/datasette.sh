@@ -91,6 +91,7 @@ pages += [
     ("cables_by_tag" + enc(tag="PREL", _sort="created_at"), "exact tag, by date"),
     ("cable_overview" + enc(tags__arraycontains="KN"), "exact tag filter (JSON array)"),
     ("cable_overview" + enc(tags__contains='"KN"'), "exact tag filter (quoted)"),
+    ("cable_overview" + enc(_where="id in (select cable_id from cables_by_tag where tag = 'KN')"), "exact tag filter (indexed)"),
     ("cable_overview" + enc(year="2009", origin=origin, _facet_array="tags"), "array facet, one post's year"),
     ("cable_overview" + enc(year="2008", _sort_desc="created_at"), "year filter, newest first"),
     ("cable_paragraphs" + enc(_search="Lavrov", year="2009"), "search with a year"),

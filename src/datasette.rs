@@ -186,11 +186,7 @@ const VIEWS: &[ViewConfig] = &[
         &["year", "classification", "origin"],
         None,
     ),
-    (
-        "cable_paragraphs",
-        &["marking"],
-        Some(("paragraphs_fts", "id")),
-    ),
+    ("cable_paragraphs", &[], Some(("paragraphs_fts", "id"))),
     ("cables_per_month", &["origin", "classification"], None),
     ("classification_by_year", &["classification"], None),
     ("tag_counts", &["kind"], None),
