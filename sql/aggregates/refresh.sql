@@ -29,14 +29,15 @@ SELECT c.id, c.ingest_run_id, c.reference_id, c.created_at, c.sent_at, c.release
        c.source_format
 FROM temp.stale s JOIN cables c ON c.id = s.id;
 
--- References of rewritten cables, and references stored earlier that cite a cable that has
--- arrived since (one pass over cable_references: cheaper than a probe per new cable).
+-- Citation keys: every reference without one whose cited cable is in the archive. That covers
+-- the references of cables written in this run (the writer stores them without a key) and
+-- older references to cables that have just arrived; a key once set stays right (a cable keeps
+-- its id, and ON DELETE SET NULL clears it). Only the rows that gain a key are written.
 UPDATE cable_references
 SET target_cable_id = (SELECT t.id FROM cables t WHERE t.reference_id = cable_references.target_reference_id)
-WHERE target_reference_id IS NOT NULL
-  AND (cable_id IN temp.stale
-       OR (target_cable_id IS NULL
-           AND EXISTS (SELECT 1 FROM cables t WHERE t.reference_id = cable_references.target_reference_id)));
+WHERE target_cable_id IS NULL
+  AND target_reference_id IS NOT NULL
+  AND EXISTS (SELECT 1 FROM cables t WHERE t.reference_id = cable_references.target_reference_id);
 
 DELETE FROM agg_tag_counts;
 INSERT INTO agg_tag_counts (tag_id, cables, first_created, last_created)
