@@ -117,7 +117,7 @@ enum Command {
     /// Print Datasette metadata (metadata.json) for the archive: descriptions, facets, label
     /// columns, search tables, hidden internal tables and the canned queries.
     ///
-    /// Serve it with `datasette -i archive.db --metadata metadata.json --setting
+    /// Serve it with `datasette serve -i archive.db --metadata metadata.json --setting
     /// suggest_facets off` (README, "Datasette and BI"). Fails on a missing file or one that
     /// is not an archive.
     DatasetteMetadata {
