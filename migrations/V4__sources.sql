@@ -25,10 +25,13 @@ CREATE TABLE cable_sources (
 );
 CREATE INDEX cable_sources_cable ON cable_sources(cable_id, content_sha256);
 CREATE INDEX cable_sources_run ON cable_sources(ingest_run_id);
+-- Datasette facets on these (a facet on an unindexed column of a large table is a scan).
+CREATE INDEX cable_sources_format ON cable_sources(source_format);
 
 -- A walked file that is not a cable at all is `skipped`; a broken cable or an input named on
 -- the command line that is not one is `rejected`.
 ALTER TABLE ingest_errors ADD COLUMN kind TEXT NOT NULL DEFAULT 'rejected';
+CREATE INDEX ingest_errors_kind ON ingest_errors(kind);
 
 -- The run's new counts (the summary line prints them too).
 ALTER TABLE ingest_runs ADD COLUMN duplicate_sources INTEGER NOT NULL DEFAULT 0;

@@ -154,11 +154,25 @@ enum Command {
         db: PathBuf,
     },
     /// Print Datasette metadata (metadata.json) for the archive: descriptions, facets, label
-    /// columns, search tables and the canned queries.
+    /// columns, search tables, hidden internal tables and the canned queries.
+    ///
+    /// Serve it with `datasette serve -i archive.db --metadata metadata.json --setting
+    /// suggest_facets off` (README, "Datasette and BI"). Fails on a missing file or one that
+    /// is not an archive.
     DatasetteMetadata {
-        /// The database file (its name is the database's name in Datasette).
+        /// The archive; its file name without extension is the database's name in Datasette.
         #[arg(long, default_value = "archive.db")]
         db: PathBuf,
+        /// The database's name in Datasette, when the file is served under another name.
+        #[arg(long)]
+        name: Option<String>,
+        /// json: one metadata.json on stdout (Datasette 0.x). split: metadata.yaml and
+        /// datasette.yaml written into --out (Datasette 1.0: -m metadata.yaml -c datasette.yaml).
+        #[arg(long, value_enum, default_value = "json")]
+        format: crate::datasette::Format,
+        /// Directory for the split format's two files.
+        #[arg(long, default_value = ".")]
+        out: PathBuf,
     },
     /// Print what an archive holds: rows per table, cables per format, parse warnings per field.
     Stats {
@@ -313,18 +327,12 @@ pub fn main() -> i32 {
             }
             Ok(0)
         })(),
-        Command::DatasetteMetadata { db } => (|| {
-            let name = db
-                .file_stem()
-                .map_or_else(|| "archive".into(), |s| s.to_string_lossy().into_owned());
-            let meta = crate::datasette::metadata(&name);
-            writeln!(
-                std::io::stdout().lock(),
-                "{}",
-                serde_json::to_string_pretty(&meta)?
-            )?;
-            Ok(0)
-        })(),
+        Command::DatasetteMetadata {
+            db,
+            name,
+            format,
+            out,
+        } => datasette_metadata(&db, name, format, &out),
     };
     match crate::interrupt::stopped() {
         Some(crate::interrupt::Stopped::CtrlC) => {
@@ -427,6 +435,40 @@ fn cap_jobs(jobs: usize) -> usize {
     } else {
         jobs
     }
+}
+
+fn datasette_metadata(
+    db: &std::path::Path,
+    name: Option<String>,
+    format: crate::datasette::Format,
+    out: &std::path::Path,
+) -> anyhow::Result<i32> {
+    let names = crate::datasette::inspect(db)?;
+    // Datasette names a database after its file's stem (archive.db -> "archive").
+    let name = name.unwrap_or_else(|| {
+        db.file_stem()
+            .map_or_else(|| "archive".into(), |s| s.to_string_lossy().into_owned())
+    });
+    match format {
+        crate::datasette::Format::Json => {
+            let meta = crate::datasette::metadata(&name, &names);
+            writeln!(
+                std::io::stdout().lock(),
+                "{}",
+                serde_json::to_string_pretty(&meta)?
+            )?;
+        }
+        crate::datasette::Format::Split => {
+            let (meta, config) = crate::datasette::split(&name, &names);
+            for (file, value) in [("metadata.yaml", meta), ("datasette.yaml", config)] {
+                let path = out.join(file);
+                std::fs::write(&path, crate::datasette::to_yaml(&value))
+                    .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+                eprintln!("wrote {}", path.display());
+            }
+        }
+    }
+    Ok(0)
 }
 
 fn closed_pipe(e: &anyhow::Error) -> bool {

@@ -26,6 +26,15 @@ pub const QUERIES: &[(&str, &str)] = &[
         "search_paragraphs",
         include_str!("../sql/queries/search_paragraphs.sql"),
     ),
+    ("top_posts", include_str!("../sql/queries/top_posts.sql")),
+    (
+        "top_signers",
+        include_str!("../sql/queries/top_signers.sql"),
+    ),
+    (
+        "paragraphs_by_marking",
+        include_str!("../sql/queries/paragraphs_by_marking.sql"),
+    ),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -240,7 +249,7 @@ fn check_date_range(params: &[(String, String)]) -> Result<(), ReadError> {
     let get = |name: &str| {
         params
             .iter()
-            .find(|(k, _)| k == name)
+            .find(|(k, v)| k == name && !v.trim().is_empty())
             .map(|(k, v)| (format!("--param {k}="), v.as_str()))
     };
     let (from, to) = (get("from"), get("to"));
@@ -254,7 +263,10 @@ fn check_date_range(params: &[(String, String)]) -> Result<(), ReadError> {
 /// A parameter's value as bound: dates checked and made a day, reference ids canonical, a
 /// full-text query `q` translated as `search` does.
 fn bound_value(conn: &Connection, name: &str, value: &str) -> Result<String, ReadError> {
-    if crate::dates::is_date_parameter(name) {
+    if crate::dates::is_date_parameter(name) && value.trim().is_empty() {
+        // A blank bound is no bound, as Datasette sends an empty field (the queries say so).
+        Ok(String::new())
+    } else if crate::dates::is_date_parameter(name) {
         crate::dates::parameter_day(name, value)
     } else if name == "reference_id" || name.ends_with("_reference_id") {
         canonical_reference(conn, value)

@@ -147,6 +147,8 @@ mod tests {
                 "id",
                 "cable_id",
                 "tag_id",
+                // The cited cable's row id: `target_reference_id` says the same without ids.
+                "target_cable_id",
                 "ingest_run_id",
                 "parser_version",
             ];

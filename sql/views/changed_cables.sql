@@ -2,14 +2,14 @@
 -- Columns: reference_id, versions, current_sha256, current_source, first_seen, last_seen.
 CREATE VIEW changed_cables AS
 SELECT c.reference_id,
-       count(v.id) AS versions,
+       CAST(count(v.id) AS INTEGER) AS versions,
        c.content_sha256 AS current_sha256,
        c.source_path AS current_source,
-       min(r.started_at) AS first_seen,
-       max(r.started_at) AS last_seen
-FROM cables c
-JOIN cable_versions v ON v.cable_id = c.id
+       CAST(min(r.started_at) AS TEXT) AS first_seen,
+       CAST(max(r.started_at) AS TEXT) AS last_seen
+FROM cable_versions v
+JOIN cables c ON c.id = v.cable_id
 LEFT JOIN ingest_runs r ON r.id = v.first_seen_run
-GROUP BY c.id
+GROUP BY v.cable_id
 HAVING count(v.id) > 1
 ORDER BY c.reference_id;

@@ -1,9 +1,11 @@
 -- classification_by_year: cables per year and classification.
--- Columns: year (YYYY), classification, cables.
+-- Columns: year (INTEGER), classification, cables.
+--
+-- Sums `agg_cables_per_month`, refreshed by each ingest.
 CREATE VIEW classification_by_year AS
-SELECT strftime('%Y', created_at) AS year,
+SELECT year,
        classification,
-       count(*) AS cables
-FROM cables
+       CAST(sum(cables) AS INTEGER) AS cables
+FROM agg_cables_per_month
 GROUP BY year, classification
 ORDER BY year, classification;

@@ -2,6 +2,7 @@
 //! from `migrations/`), views (`sql/views/`, recreated on every open), and the writer.
 //! Storing never parses text.
 
+pub mod aggregates;
 mod safety;
 mod writer;
 
@@ -61,6 +62,10 @@ pub const VIEWS: &[(&str, &str)] = &[
     (
         "changed_cables",
         include_str!("../../sql/views/changed_cables.sql"),
+    ),
+    (
+        "cable_paragraphs",
+        include_str!("../../sql/views/cable_paragraphs.sql"),
     ),
 ];
 

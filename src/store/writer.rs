@@ -756,6 +756,7 @@ impl Writer {
                 counts.skipped as i64,
             ],
         )?;
+        super::aggregates::refresh(&self.conn)?;
         // Leave the file as readers want it: statistics for the planner, the WAL folded back
         // in, the default checkpoint interval restored.
         self.conn.execute_batch(
