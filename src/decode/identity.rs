@@ -57,12 +57,10 @@ pub fn identity_sha256(header: Option<&str>, body: &str) -> String {
         buf.clear();
         for text in header.into_iter().chain(std::iter::once(body)) {
             // `decode` has made every line break `\n` already; stored text from older
-            // archives may still hold a CR.
-            for line in text.split('\n') {
-                match line.contains('\r') {
-                    false => push_line(buf, line),
-                    true => line.split('\r').for_each(|l| push_line(buf, l)),
-                }
+            // archives may still hold a CR (one scan of the text decides).
+            match memchr::memchr(b'\r', text.as_bytes()) {
+                None => text.split('\n').for_each(|l| push_line(buf, l)),
+                Some(_) => text.split(['\n', '\r']).for_each(|l| push_line(buf, l)),
             }
         }
         let digest = Sha256::digest(&buf[..]);
