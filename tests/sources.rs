@@ -17,27 +17,12 @@ fn corpus() -> Option<PathBuf> {
     }
 }
 
-fn ingest_args(db: &Path, args: &[&str], paths: &[&Path]) -> (i32, String) {
-    let out = bin()
-        .arg("ingest")
-        .args(args)
-        .arg("--db")
-        .arg(db)
-        .args(paths)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
 #[test]
 fn the_corpus_folder_in_one_run_and_in_four_runs_in_two_orders_gives_the_same_archive() {
     let Some(c) = corpus() else { return };
     let tmp = tempfile::tempdir().unwrap();
     let one_run = tmp.path().join("one.db");
-    let (code, stderr) = ingest_args(&one_run, &["--jobs", "1"], &[&c]);
+    let (code, stderr) = ingest_with(&one_run, &["--jobs", "1"], &[&c]);
     assert_eq!(code, 0, "{stderr}");
     assert!(
         stderr.contains(
@@ -60,7 +45,7 @@ fn the_corpus_folder_in_one_run_and_in_four_runs_in_two_orders_gives_the_same_ar
     ] {
         let db = tmp.path().join(format!("{name}.db"));
         for part in order {
-            let (code, stderr) = ingest_args(&db, &[], &[&c.join(part)]);
+            let (code, stderr) = ingest_with(&db, &[], &[&c.join(part)]);
             assert_eq!(code, 0, "{name} {part}: {stderr}");
             assert!(!stderr.contains("rejected,") || stderr.contains("0 rejected"));
         }
@@ -262,7 +247,7 @@ fn quiet_prints_the_summary_only_and_per_file_lines_are_capped() {
     assert_eq!(lines.len(), 22, "{stderr}");
     assert!(lines[19].ends_with("empty-19.txt: skipped: empty file"));
     assert_eq!(lines[20], "… 5 more, see ingest_errors");
-    let (code, stderr) = ingest_args(&tmp.path().join("b.db"), &["--quiet"], &[&dir]);
+    let (code, stderr) = ingest_with(&tmp.path().join("b.db"), &["--quiet"], &[&dir]);
     assert_eq!(code, 0);
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(stderr.starts_with("25 files: 0 cables added"), "{stderr}");
@@ -302,7 +287,7 @@ fn any_jobs_gives_the_same_rows_for_a_mixed_folder() {
     let mut prints = Vec::new();
     for jobs in ["1", "2", "7"] {
         let db = tmp.path().join(format!("j{jobs}.db"));
-        let (code, stderr) = ingest_args(&db, &["--jobs", jobs], &[&dir]);
+        let (code, stderr) = ingest_with(&db, &["--jobs", jobs], &[&dir]);
         assert_eq!(code, 0, "{stderr}");
         prints.push(fingerprint(&db));
     }

@@ -16,8 +16,15 @@ pub fn bin() -> Command {
 /// Run `ingest --quiet --db DB PATHS...`; returns (exit code, stderr).
 /// Ingest without `--quiet`, so per-file lines are on stderr (no progress bar: not a terminal).
 pub fn ingest(db: &Path, paths: &[&Path]) -> (i32, String) {
+    ingest_with(db, &[], paths)
+}
+
+/// `ingest ARGS... --db DB PATHS...`; returns (exit code, stderr).
+pub fn ingest_with(db: &Path, args: &[&str], paths: &[&Path]) -> (i32, String) {
     let out = bin()
-        .args(["ingest", "--db"])
+        .arg("ingest")
+        .args(args)
+        .arg("--db")
         .arg(db)
         .args(paths)
         .output()
