@@ -23,15 +23,6 @@ fn archive() -> (tempfile::TempDir, PathBuf) {
     (tmp, db)
 }
 
-fn run(db: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = bin().args(args).arg("--db").arg(db).output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
-}
-
 /// Reference ids of a text-layout search result, in order.
 fn ids(out: &str) -> Vec<&str> {
     out.lines()

@@ -35,6 +35,16 @@ pub fn ingest_with(db: &Path, args: &[&str], paths: &[&Path]) -> (i32, String) {
     )
 }
 
+/// Run `ARGS... --db DB`; returns (exit code, stdout, stderr).
+pub fn run(db: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = bin().args(args).arg("--db").arg(db).output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
 pub fn query<T: rusqlite::types::FromSql>(db: &Path, sql: &str) -> Vec<T> {
     let conn = Connection::open(db).unwrap();
     let mut st = conn.prepare(sql).unwrap();
