@@ -33,16 +33,61 @@ fn push_line(out: &mut Vec<u8>, line: &str) {
     if line.is_empty() {
         return;
     }
-    if line.is_ascii() {
-        out.extend_from_slice(line.as_bytes());
-    } else {
-        let mut buf = [0u8; 4];
-        for c in line.chars().filter(|&c| !is_zero_width(c)) {
-            let c = if is_nbsp(c) { ' ' } else { c };
-            out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+    // Copy the runs between the bytes that may start a no-break space (C2) or a zero-width
+    // character (E2 80 8B–8D, E2 81 A0, EF BB BF); only those few spots are looked at.
+    let bytes = line.as_bytes();
+    let mut copied = 0;
+    for at in memchr::memchr3_iter(0xc2, 0xe2, 0xef, bytes) {
+        if at < copied {
+            continue;
         }
+        let (skip, with) = match &bytes[at..] {
+            [0xc2, 0xa0, ..] => (2, &b" "[..]),
+            [0xe2, 0x80, 0x8b..=0x8d, ..] | [0xe2, 0x81, 0xa0, ..] | [0xef, 0xbb, 0xbf, ..] => {
+                (3, &b""[..])
+            }
+            _ => continue,
+        };
+        out.extend_from_slice(&bytes[copied..at]);
+        out.extend_from_slice(with);
+        copied = at + skip;
     }
+    out.extend_from_slice(&bytes[copied..]);
     out.push(b'\n');
+}
+
+/// `push_line` for every line of `text`, split at `\n` (and at `\r` when `has_cr`). Nearly
+/// every line is ASCII: those are normalised on bytes, skipping the per-character decoding (no
+/// no-break or zero-width character can occur; white space is what `char::is_whitespace` says
+/// for ASCII: space and U+0009–U+000D). Other lines go through `push_line`.
+fn push_lines(out: &mut Vec<u8>, text: &str, has_cr: bool) {
+    let bytes = text.as_bytes();
+    let mut push = |from: usize, to: usize| {
+        let line = &bytes[from..to];
+        if !line.is_ascii() {
+            // Line breaks are ASCII, so `from..to` lies on character boundaries.
+            return push_line(out, &text[from..to]);
+        }
+        let end = line
+            .iter()
+            .rposition(|&b| !matches!(b, b' ' | b'\t'..=b'\r'))
+            .map_or(0, |i| i + 1);
+        if end > 0 {
+            out.extend_from_slice(&line[..end]);
+            out.push(b'\n');
+        }
+    };
+    let mut start = 0;
+    let mut each = |at: usize| {
+        push(start, at);
+        start = at + 1;
+    };
+    if has_cr {
+        memchr::memchr2_iter(b'\n', b'\r', bytes).for_each(&mut each);
+    } else {
+        memchr::memchr_iter(b'\n', bytes).for_each(&mut each);
+    }
+    push(start, bytes.len());
 }
 
 /// SHA-256 (hex) of the telegram text of a source: its header (when the format separates it)
@@ -58,10 +103,8 @@ pub fn identity_sha256(header: Option<&str>, body: &str) -> String {
         for text in header.into_iter().chain(std::iter::once(body)) {
             // `decode` has made every line break `\n` already; stored text from older
             // archives may still hold a CR (one scan of the text decides).
-            match memchr::memchr(b'\r', text.as_bytes()) {
-                None => text.split('\n').for_each(|l| push_line(buf, l)),
-                Some(_) => text.split(['\n', '\r']).for_each(|l| push_line(buf, l)),
-            }
+            let has_cr = memchr::memchr(b'\r', text.as_bytes()).is_some();
+            push_lines(buf, text, has_cr);
         }
         let digest = Sha256::digest(&buf[..]);
         // A cable is rarely over a megabyte; a pathological one does not pin its buffer.
@@ -120,6 +163,45 @@ mod tests {
             id(None, "\u{feff}TAGS: PREL\u{200b}"),
             id(None, "TAGS: PREL")
         );
+    }
+
+    #[test]
+    fn the_ascii_path_normalises_as_the_general_one() {
+        // A line with a zero-width character goes down the general (char) path.
+        let text = "R 191942Z NOV 08 \x0b\r\nFM AMEMBASSY TOKYO\t\r\r\n\x0c\nTAGS: PREL  \n1. Text.\r";
+        assert_eq!(id(None, text), id(None, &format!("\u{200b}{text}")));
+        assert_eq!(id(Some(text), text), id(Some(text), &format!("{text}\u{2060}")));
+    }
+
+    /// The normalisation as first written, one character at a time: the byte paths must
+    /// give the same text, or archives would see new versions of unchanged cables.
+    fn reference(text: &str) -> String {
+        let mut out = String::new();
+        for line in text.split(['\n', '\r']) {
+            let line = line.trim_end_matches(|c: char| c.is_whitespace() || super::is_zero_width(c));
+            if !line.is_empty() {
+                out.extend(line.chars().filter(|&c| !super::is_zero_width(c)).map(|c| {
+                    if c == '\u{a0}' { ' ' } else { c }
+                }));
+                out.push('\n');
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn the_byte_paths_normalise_as_one_character_at_a_time() {
+        use sha2::{Digest, Sha256};
+        let texts = [
+            "plain ASCII \x0b\t\r\nnext\x0c\n\n  indented\n",
+            "caf\u{e9} \u{2019}quoted\u{201d}\u{a0}x\u{a0}\u{200b}\n\u{feff}TAGS:\u{a0}PREL \u{a0}",
+            "\u{200c}\u{200d}\u{2060}\n\u{2028}end\u{3000}\r\n\u{a0}\u{a0}lead \u{20ac}\u{2060}mid",
+            "\u{e2}\u{ef}\u{c2} lead bytes as characters \u{c2a0}\u{200a}",
+        ];
+        for t in texts {
+            let want = format!("{:x}", Sha256::digest(reference(t).as_bytes()));
+            assert_eq!(id(None, t), want, "{t:?}");
+        }
     }
 
     #[test]

@@ -203,11 +203,7 @@ fn control_warning(header: &str, body: &str) -> Option<Warning> {
         |c: char| crate::term::is_control(c) && !matches!(c, '\n' | '\r' | '\t' | '\x0c');
     // A byte scan first: on every cable of a run, and nearly always clean. C1 characters
     // are 0xC2 0x80–0x9F in UTF-8 (0xC2 also leads the no-break space, then the char scan).
-    let suspect = |t: &str| {
-        t.bytes().any(|b| {
-            (b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c)) || b == 0x7f || b == 0xc2
-        }) && t.contains(is_control)
-    };
+    let suspect = |t: &str| has_suspect_byte(t.as_bytes()) && t.contains(is_control);
     let (part, text) = [("header", header), ("body", body)]
         .into_iter()
         .find(|(_, t)| suspect(t))?;
@@ -225,6 +221,20 @@ fn control_warning(header: &str, body: &str) -> Option<Warning> {
             first as u32
         ),
     ))
+}
+
+/// Whether `bytes` holds a byte that may start a control character: C0 other than line
+/// breaks, tab and form feed, DEL, or 0xC2 (C1 controls, and the no-break space). Branch-free
+/// over 64-byte blocks so the compiler vectorises it: it reads every byte of every cable.
+fn has_suspect_byte(bytes: &[u8]) -> bool {
+    let suspect = |b: u8| {
+        (b < 0x20) & (b != b'\n') & (b != b'\r') & (b != b'\t') & (b != 0x0c)
+            | (b == 0x7f)
+            | (b == 0xc2)
+    };
+    bytes
+        .chunks(64)
+        .any(|block| block.iter().fold(false, |any, &b| any | suspect(b)))
 }
 
 /// A raw telegram's classification from its banner and captions: `SECRET` with a NOFORN
