@@ -12,11 +12,6 @@
 
 use sha2::{Digest, Sha256};
 
-/// A no-break space is a space; the page text writes it on label lines, some mirrors in text.
-fn is_nbsp(c: char) -> bool {
-    c == '\u{a0}'
-}
-
 /// Zero-width characters a copy may carry and a reader cannot see: the byte-order mark (also
 /// the zero-width no-break space), zero-width space, joiners, word joiner.
 pub fn is_zero_width(c: char) -> bool {
@@ -168,9 +163,13 @@ mod tests {
     #[test]
     fn the_ascii_path_normalises_as_the_general_one() {
         // A line with a zero-width character goes down the general (char) path.
-        let text = "R 191942Z NOV 08 \x0b\r\nFM AMEMBASSY TOKYO\t\r\r\n\x0c\nTAGS: PREL  \n1. Text.\r";
+        let text =
+            "R 191942Z NOV 08 \x0b\r\nFM AMEMBASSY TOKYO\t\r\r\n\x0c\nTAGS: PREL  \n1. Text.\r";
         assert_eq!(id(None, text), id(None, &format!("\u{200b}{text}")));
-        assert_eq!(id(Some(text), text), id(Some(text), &format!("{text}\u{2060}")));
+        assert_eq!(
+            id(Some(text), text),
+            id(Some(text), &format!("{text}\u{2060}"))
+        );
     }
 
     /// The normalisation as first written, one character at a time: the byte paths must
@@ -178,10 +177,15 @@ mod tests {
     fn reference(text: &str) -> String {
         let mut out = String::new();
         for line in text.split(['\n', '\r']) {
-            let line = line.trim_end_matches(|c: char| c.is_whitespace() || super::is_zero_width(c));
+            let line =
+                line.trim_end_matches(|c: char| c.is_whitespace() || super::is_zero_width(c));
             if !line.is_empty() {
                 out.extend(line.chars().filter(|&c| !super::is_zero_width(c)).map(|c| {
-                    if c == '\u{a0}' { ' ' } else { c }
+                    if c == '\u{a0}' {
+                        ' '
+                    } else {
+                        c
+                    }
                 }));
                 out.push('\n');
             }
