@@ -12,7 +12,7 @@ use super::continuation::{is_prose, Lines};
 use super::paragraphs::{is_rule, numbered, HEADING_BETWEEN_RULES};
 use super::references::REF;
 use super::subject::SUBJECT;
-use super::text::{caps, collapse_ws, trim};
+use super::text::{caps, collapse_ws, may_hold, trim};
 
 re!(pub CLASSIFIED_BY, r"(?is)\bclassified\s+by\b\s*:?\s*(.*)$");
 re!(
@@ -34,7 +34,10 @@ pub fn line(ctx: Lines, i: usize, t: &str, b: &mut Body) -> Option<usize> {
     if b.classified_by.is_some() {
         return None;
     }
-    let c = caps(&CLASSIFIED_BY, t).or_else(|| caps(&DERIVED_FROM, t))?;
+    let c = may_hold(t, "classified")
+        .then(|| caps(&CLASSIFIED_BY, t))
+        .flatten()
+        .or_else(|| may_hold(t, "derived").then(|| caps(&DERIVED_FROM, t)).flatten())?;
     // `------- SUMMARY -------` right under the line is not part of it (10LAGOS75), nor is a
     // REF or SUBJECT line.
     let (text, j) = ctx.join_lines(&c[0], i + 1, |l| {

@@ -8,7 +8,7 @@
 
 use super::body::Body;
 use super::continuation::Lines;
-use super::text::{caps, collapse_ws, is_ws};
+use super::text::{caps, collapse_ws, is_ws, may_hold_digits, may_start};
 use crate::model::Warning;
 
 re!(pub EO, r"(?:^|\s)(?i:E\.?\s?O\.?)\s*\d{5}\b(.*)$");
@@ -21,7 +21,7 @@ re!(DATE_DMY, r"(?i)\b(\d{1,2})\s+([A-Z]{3})[A-Z]*\s+(\d{4})\b");
 
 /// The E.O. line; the first one in the opening counts.
 pub fn eo_line(_: Lines, i: usize, t: &str, b: &mut Body) -> Option<usize> {
-    let c = caps(&EO, t)?;
+    let c = may_hold_digits(t, 5).then(|| caps(&EO, t)).flatten()?;
     if b.declassify_on.is_none() && b.declassify_raw.is_none() {
         declassification(c.get(1).map_or("", |m| m.as_str()), b);
     }
@@ -30,7 +30,9 @@ pub fn eo_line(_: Lines, i: usize, t: &str, b: &mut Body) -> Option<usize> {
 
 /// `Declassify on:`: a date there wins over an instruction on the E.O. line.
 pub fn declassify_on_line(_: Lines, i: usize, t: &str, b: &mut Body) -> Option<usize> {
-    let c = caps(&DECLASSIFY_ON, t)?;
+    let c = may_start(t, "declassify")
+        .then(|| caps(&DECLASSIFY_ON, t))
+        .flatten()?;
     if b.declassify_on.is_none() {
         b.declassify_raw = None;
         declassification(c.get(1).map_or("", |m| m.as_str()), b);

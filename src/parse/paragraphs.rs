@@ -64,20 +64,21 @@ fn numbered_with_style(line: &str) -> Option<(u32, Option<String>, &str, char)> 
     Some((number, None, rest, style))
 }
 
-struct Builder {
+/// A paragraph being gathered: its lines borrow the body (no copy until `finish`).
+struct Builder<'a> {
     number: Option<u32>,
     marking: Option<String>,
     heading: Option<String>,
-    lines: Vec<String>,
+    lines: Vec<&'a str>,
 }
 
-impl Builder {
+impl Builder<'_> {
     fn finish(self) -> Option<Paragraph> {
-        let mut text = String::new();
+        let mut text = String::with_capacity(self.lines.iter().map(|l| l.len() + 2).sum());
         let mut blank_pending = false;
         for l in &self.lines {
             let l = l.trim_end_matches(is_ws);
-            if l.trim_matches(is_ws).is_empty() {
+            if is_blank(l) {
                 blank_pending = !text.is_empty();
                 continue;
             }
@@ -103,13 +104,13 @@ impl Builder {
 /// Split the body after the opening into paragraphs. With numbered paragraphs, a paragraph
 /// runs to the next numbered paragraph, heading or the signature; unnumbered text is split at
 /// blank lines. `last_line` stands for the last line when a signature was cut off it.
-pub fn parse(lines: &[&str], last_line: Option<&str>) -> Vec<Paragraph> {
+pub fn parse<'a>(lines: &[&'a str], last_line: Option<&'a str>) -> Vec<Paragraph> {
     let mut out = Vec::new();
     let mut heading: Option<String> = None;
     let mut cur: Option<Builder> = None;
     let mut prev_number: Option<u32> = None;
     let n = lines.len();
-    let line_at = |i: usize| -> &str {
+    let line_at = |i: usize| -> &'a str {
         match last_line {
             Some(l) if i + 1 == n => l,
             _ => lines[i],
@@ -149,7 +150,7 @@ pub fn parse(lines: &[&str], last_line: Option<&str>) -> Vec<Paragraph> {
                     number: Some(number),
                     marking,
                     heading: heading.clone(),
-                    lines: vec![rest.to_string()],
+                    lines: vec![rest],
                 });
                 i += 1;
                 continue;
@@ -157,7 +158,7 @@ pub fn parse(lines: &[&str], last_line: Option<&str>) -> Vec<Paragraph> {
         }
         if is_blank(line) {
             match &mut cur {
-                Some(c) if c.number.is_some() => c.lines.push(String::new()),
+                Some(c) if c.number.is_some() => c.lines.push(""),
                 _ => out.extend(cur.take().and_then(Builder::finish)),
             }
             i += 1;
@@ -170,7 +171,7 @@ pub fn parse(lines: &[&str], last_line: Option<&str>) -> Vec<Paragraph> {
             lines: Vec::new(),
         })
         .lines
-        .push(line.to_string());
+        .push(line);
         i += 1;
     }
     out.extend(cur.take().and_then(Builder::finish));

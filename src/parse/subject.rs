@@ -16,7 +16,7 @@ use super::declassification::EO;
 use super::markings::{MARKING, PORTION};
 use super::paragraphs::{is_rule, HEADING_BETWEEN_RULES};
 use super::tags::TAGS;
-use super::text::{caps, collapse_ws, trim};
+use super::text::{caps, collapse_ws, may_hold, trim};
 
 re!(
     pub SUBJECT,
@@ -26,6 +26,9 @@ re!(
 /// The SUBJECT line and its continuation lines; the first one in the opening counts.
 pub fn line(ctx: Lines, i: usize, t: &str, b: &mut Body) -> Option<usize> {
     if b.subject.is_some() {
+        return None;
+    }
+    if !may_hold(t, "subj") {
         return None;
     }
     let first = match caps(&SUBJECT, t) {

@@ -21,8 +21,41 @@ pub fn has_stars(line: &str) -> bool {
     STARS.find(line.as_bytes()).is_some()
 }
 
+/// `line` holds ` OF ` between numbers (`002 OF 004`), as every page marker does: prose in
+/// capitals has ` OF ` on nearly every line, and only this shape is worth a regex. A non-ASCII
+/// byte may be Unicode white space the regexes accept, so it counts as a number here.
 fn has_of(line: &str) -> bool {
-    OF.find(line.as_bytes()).is_some()
+    let b = line.as_bytes();
+    let is_space = |c: &&u8| matches!(c, b' ' | b'\t'..=b'\r');
+    let numberish = |c: Option<&u8>| c.is_some_and(|&c| c.is_ascii_digit() || c >= 0x80);
+    OF.find_iter(b).any(|at| {
+        numberish(b[..at].iter().rev().find(|c| !is_space(c)))
+            && numberish(b[at + 4..].iter().find(|c| !is_space(c)))
+    })
+}
+
+/// Cheap tests before an element's regex, which runs on every opening line: on an ASCII line,
+/// whether `word` (lower case) occurs in any letter case. A non-ASCII line always passes: the
+/// regexes fold Unicode case (`ſ` is an `s`) and take Unicode digits and white space.
+pub fn may_hold(t: &str, word: &str) -> bool {
+    let (h, w) = (t.as_bytes(), word.as_bytes());
+    !t.is_ascii()
+        || memchr::memchr2_iter(w[0], w[0].to_ascii_uppercase(), h)
+            .any(|i| h[i..].get(..w.len()).is_some_and(|s| s.eq_ignore_ascii_case(w)))
+}
+
+/// Like [`may_hold`], at the start of the line.
+pub fn may_start(t: &str, word: &str) -> bool {
+    let w = word.as_bytes();
+    !t.is_ascii() || t.as_bytes().get(..w.len()).is_some_and(|s| s.eq_ignore_ascii_case(w))
+}
+
+/// Like [`may_hold`], for a run of `n` digits.
+pub fn may_hold_digits(t: &str, n: usize) -> bool {
+    !t.is_ascii()
+        || t.as_bytes()
+            .split(|c| !c.is_ascii_digit())
+            .any(|run| run.len() >= n)
 }
 
 /// Captures only after a cheap `is_match`: most opening lines match none of the element
@@ -42,7 +75,11 @@ pub fn is_ws(c: char) -> bool {
 }
 
 pub fn trim(s: &str) -> &str {
-    s.trim_matches(is_ws)
+    // Most lines start and end with a visible ASCII character: nothing to trim, no char walk.
+    match s.as_bytes() {
+        [first, .., last] if first.is_ascii_graphic() && last.is_ascii_graphic() => s,
+        _ => s.trim_matches(is_ws),
+    }
 }
 
 pub fn is_blank(s: &str) -> bool {

@@ -11,7 +11,7 @@ mod items;
 use super::body::Body;
 use super::classified_by::{self, CLASSIFIED_BY};
 use super::continuation::{is_keyword_line, is_prose, Lines};
-use super::text::{caps, collapse_ws, trim};
+use super::text::{caps, collapse_ws, may_start, trim};
 use crate::model::Reference;
 
 re!(
@@ -33,7 +33,10 @@ re!(
 /// blank lines (see the module doc). Keeps the text after the label, one line per line, for
 /// [`parse`].
 pub fn block(ctx: Lines, i: usize, t: &str, b: &mut Body) -> Option<usize> {
-    let c = caps(&REF, t).filter(|_| b.references.is_none())?;
+    if b.references.is_some() || !may_start(t, "ref") {
+        return None;
+    }
+    let c = caps(&REF, t)?;
     let goes_on = |l: &str| !is_keyword_line(l) && !is_prose(l);
     let (mut text, mut j) = ctx.join_lines(&c[1], i + 1, goes_on);
     while let Some(k) = ctx
