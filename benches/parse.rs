@@ -1,5 +1,5 @@
 //! The parser alone, on one core: decoded sources in memory → `Cable`s. Reports MB/s of
-//! telegram text. Uses the dev corpus CSV when `../shared/corpus` exists, else the examples.
+//! telegram text, with the binary's allocator (mimalloc). Uses the dev corpus CSV when `../shared/corpus` exists, else the examples.
 //!
 //! `cargo bench --bench parse`
 
@@ -7,6 +7,11 @@ use cable_archive::decode::{CsvSources, Dialect};
 use cable_archive::model::Source;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use std::path::Path;
+
+// The allocator the binary runs the parser with (src/main.rs): glibc malloc's bookkeeping is a
+// tenth of the parser's time on its own, which `ingest` never pays.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn sources() -> Vec<Source> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));

@@ -37,7 +37,11 @@ pub fn line(ctx: Lines, i: usize, t: &str, b: &mut Body) -> Option<usize> {
     let c = may_hold(t, "classified")
         .then(|| caps(&CLASSIFIED_BY, t))
         .flatten()
-        .or_else(|| may_hold(t, "derived").then(|| caps(&DERIVED_FROM, t)).flatten())?;
+        .or_else(|| {
+            may_hold(t, "derived")
+                .then(|| caps(&DERIVED_FROM, t))
+                .flatten()
+        })?;
     // `------- SUMMARY -------` right under the line is not part of it (10LAGOS75), nor is a
     // REF or SUBJECT line.
     let (text, j) = ctx.join_lines(&c[0], i + 1, |l| {

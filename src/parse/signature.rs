@@ -10,7 +10,7 @@
 //! `NOTE BY OC/T: …` and `NOTE: NOT PASSED TO …` lines, and decoration (`NAME##`, `NAME.`).
 
 use super::body::Body;
-use super::text::{letters_upper, trim};
+use super::text::{letters_upper, may_hold, trim};
 
 re!(
     GLUED_SIGNER,
@@ -75,7 +75,10 @@ pub fn parse(lines: &mut Vec<&str>, b: &mut Body) -> Option<String> {
         lines.pop();
         return None;
     }
-    if let Some(c) = GLUED_SIGNER.captures(last) {
+    if let Some(c) = may_end_in_name(last)
+        .then(|| GLUED_SIGNER.captures(last))
+        .flatten()
+    {
         let name = &c[2];
         let before = c[1].trim_end();
         // After a lower-case word only an all-caps name is a signature (`… Portal:Unit
@@ -92,6 +95,41 @@ pub fn parse(lines: &mut Vec<&str>, b: &mut Body) -> Option<String> {
     None
 }
 
+/// Whether `GLUED_SIGNER` can match `line`: its name is a suffix of the line's last run of
+/// `[A-Za-z'-]` that starts with a capital and has three characters or more. A test on a few
+/// bytes before a capture over a whole paragraph line.
+fn may_end_in_name(line: &str) -> bool {
+    let run = line
+        .bytes()
+        .rev()
+        .take_while(|c| c.is_ascii_alphabetic() || matches!(c, b'\'' | b'-'));
+    let (mut len, mut capital) = (0, false);
+    for c in run {
+        len += 1;
+        capital |= c.is_ascii_uppercase();
+    }
+    len >= 3 && capital
+}
+
+/// Whether `TRAILER` can match `t`: its labels open the line (N, B, #, E, S, D, T or a
+/// digit, in either case) but for `From DB/Inbox`. The last line is most often a paragraph of
+/// hundreds of bytes, which `.*From DB/Inbox` would scan. Non-ASCII text is left to the regex
+/// (case folding: the Kelvin sign is a `k`).
+fn may_be_trailer(t: &str) -> bool {
+    let opens = t.bytes().next().is_some_and(|c| {
+        matches!(
+            c.to_ascii_uppercase(),
+            b'N' | b'B' | b'#' | b'E' | b'S' | b'D' | b'T'
+        ) || c.is_ascii_digit()
+    });
+    opens || may_hold(t, "db/inbox")
+}
+
+/// Whether `WEBSITE_PLUG` can match `t` (see [`may_be_trailer`]).
+fn may_be_plug(t: &str) -> bool {
+    may_hold(t, "visit") || may_hold(t, "gov.gov/")
+}
+
 /// Pops what follows the signature: blank lines, trailers, the website plug, classification
 /// lines, archive footers, stray full stops.
 fn drop_trailers(lines: &mut Vec<&str>) {
@@ -103,8 +141,8 @@ fn drop_trailers(lines: &mut Vec<&str>) {
             .next()
             .is_some_and(|w| w.chars().all(|c| c.is_alphabetic()));
         if t.is_empty()
-            || TRAILER.is_match(t)
-            || (WEBSITE_PLUG.is_match(t) && !ends_in_name)
+            || (may_be_trailer(t) && TRAILER.is_match(t))
+            || (may_be_plug(t) && WEBSITE_PLUG.is_match(t) && !ends_in_name)
             || is_classification_line(t)
             || is_archive_footer(t)
         {

@@ -21,17 +21,42 @@ pub fn has_stars(line: &str) -> bool {
     STARS.find(line.as_bytes()).is_some()
 }
 
+/// Whether any byte of `bytes` is a `hit`, 32 bytes at a time without branches in a block, so
+/// the compiler vectorises it (the tail too, padded with spaces: `hit(b' ')` must be false).
+/// For scans of every byte of every line.
+#[inline]
+pub fn any_byte(bytes: &[u8], hit: impl Fn(u8) -> bool + Copy) -> bool {
+    let block_hits = |block: &[u8; 32]| block.iter().fold(0u8, |any, &c| any | hit(c) as u8) != 0;
+    let mut blocks = bytes.chunks_exact(32);
+    if blocks.any(|b| block_hits(b.try_into().unwrap())) {
+        return true;
+    }
+    let mut tail = [b' '; 32];
+    tail[..blocks.remainder().len()].copy_from_slice(blocks.remainder());
+    block_hits(&tail)
+}
+
 /// `line` holds ` OF ` between numbers (`002 OF 004`), as every page marker does: prose in
 /// capitals has ` OF ` on nearly every line, and only this shape is worth a regex. A non-ASCII
 /// byte may be Unicode white space the regexes accept, so it counts as a number here.
 fn has_of(line: &str) -> bool {
     let b = line.as_bytes();
+    // Most prose lines hold no digit at all (a non-ASCII byte may be one, for `\d`).
+    if !any_byte(b, |c| c.is_ascii_digit() | (c >= 0x80)) {
+        return false;
+    }
     let is_space = |c: &&u8| matches!(c, b' ' | b'\t'..=b'\r');
     let numberish = |c: Option<&u8>| c.is_some_and(|&c| c.is_ascii_digit() || c >= 0x80);
-    OF.find_iter(b).any(|at| {
-        numberish(b[..at].iter().rev().find(|c| !is_space(c)))
+    let mut from = 0;
+    while let Some(at) = OF.find(&b[from..]).map(|i| from + i) {
+        if numberish(b[..at].iter().rev().find(|c| !is_space(c)))
             && numberish(b[at + 4..].iter().find(|c| !is_space(c)))
-    })
+        {
+            return true;
+        }
+        from = at + 1;
+    }
+    false
 }
 
 /// Cheap tests before an element's regex, which runs on every opening line: on an ASCII line,
@@ -40,14 +65,20 @@ fn has_of(line: &str) -> bool {
 pub fn may_hold(t: &str, word: &str) -> bool {
     let (h, w) = (t.as_bytes(), word.as_bytes());
     !t.is_ascii()
-        || memchr::memchr2_iter(w[0], w[0].to_ascii_uppercase(), h)
-            .any(|i| h[i..].get(..w.len()).is_some_and(|s| s.eq_ignore_ascii_case(w)))
+        || memchr::memchr2_iter(w[0], w[0].to_ascii_uppercase(), h).any(|i| {
+            h[i..]
+                .get(..w.len())
+                .is_some_and(|s| s.eq_ignore_ascii_case(w))
+        })
 }
 
 /// Like [`may_hold`], at the start of the line.
 pub fn may_start(t: &str, word: &str) -> bool {
     let w = word.as_bytes();
-    !t.is_ascii() || t.as_bytes().get(..w.len()).is_some_and(|s| s.eq_ignore_ascii_case(w))
+    !t.is_ascii()
+        || t.as_bytes()
+            .get(..w.len())
+            .is_some_and(|s| s.eq_ignore_ascii_case(w))
 }
 
 /// Like [`may_hold`], for a run of `n` digits.
@@ -71,6 +102,9 @@ pub fn caps<'t>(re: &Regex, t: &'t str) -> Option<regex::Captures<'t>> {
 /// NBSP and zero-width characters (a U+FEFF left inside a copied text, U+200B) count as white
 /// space when parsing; the stored text keeps them.
 pub fn is_ws(c: char) -> bool {
+    if c.is_ascii() {
+        return matches!(c, ' ' | '\t'..='\r');
+    }
     c.is_whitespace() || c == '\u{a0}' || crate::decode::is_zero_width(c)
 }
 
@@ -89,6 +123,22 @@ pub fn is_blank(s: &str) -> bool {
 /// Collapse every run of white space (NBSP included) to one space.
 pub fn collapse_ws(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    if s.is_ascii() {
+        // One byte at a time: the char walk with `is_ws` cost several times as much.
+        let mut gap = false;
+        for c in s.bytes() {
+            if matches!(c, b' ' | b'\t'..=b'\r') {
+                gap = true;
+                continue;
+            }
+            if gap && !out.is_empty() {
+                out.push(' ');
+            }
+            gap = false;
+            out.push(c as char);
+        }
+        return out;
+    }
     for word in s.split(is_ws).filter(|w| !w.is_empty()) {
         if !out.is_empty() {
             out.push(' ');
