@@ -5,9 +5,7 @@
 //! ([`super::signature`]), the paragraphs in between ([`super::paragraphs`]) and the summary
 //! among them ([`super::summary`]).
 
-use super::text::{
-    banner_classification, is_blank, remove_inline_page_marks, strip_page_line, trim,
-};
+use super::text::{banner_classification, is_blank, trim, without_page_marks};
 use super::{classified_by, opening, paragraphs, signature, summary};
 use crate::model::{Marking, Paragraph, Warning};
 
@@ -41,14 +39,7 @@ pub fn is_banner(line: &str) -> bool {
 pub fn parse(text: &str) -> Body {
     // Page-break lines are not text and do not split anything: drop them, keeping text a
     // collapsed body glued after them.
-    let kept: Vec<std::borrow::Cow<str>> = text
-        .lines()
-        .filter_map(|l| match strip_page_line(l) {
-            Some(rest) if is_blank(rest) => None,
-            Some(rest) => Some(remove_inline_page_marks(rest)),
-            None => Some(remove_inline_page_marks(l)),
-        })
-        .collect();
+    let kept: Vec<std::borrow::Cow<str>> = text.lines().filter_map(without_page_marks).collect();
     let lines: Vec<&str> = kept.iter().map(|l| l.as_ref()).collect();
     let mut b = Body {
         section_count: 1,

@@ -5,7 +5,7 @@
 //! `PERSONAL FOR …`, `PASS …` lines and other `FOR …` distribution lines.
 
 use super::body::{is_banner, Body};
-use super::text::{collapse_ws, is_ws};
+use super::text::{collapse_ws, is_blank, is_ws};
 use crate::model::Marking;
 
 /// Caption lines before the E.O. line: SIPDIS, NOFORN, CORRECTED COPY, pass and
@@ -25,10 +25,11 @@ pub fn parse(lines: &[&str], b: &mut Body) {
         }
     };
     for line in lines {
-        let t = collapse_ws(line);
-        if t.is_empty() {
+        if is_blank(line) {
             continue;
         }
+        let t = collapse_ws(line);
+        let banner = is_banner(line);
         let upper = t.to_uppercase();
         let letters = super::text::letters_upper(&t);
         if letters.contains("CORRECTEDCOPY") {
@@ -58,17 +59,14 @@ pub fn parse(lines: &[&str], b: &mut Body) {
         } else if words.contains(&"SENSITIVE") {
             add("SENSITIVE", None);
         }
-        if upper.contains("FOR OFFICIAL USE ONLY") && !is_banner(line) {
+        if upper.contains("FOR OFFICIAL USE ONLY") && !banner {
             add("FOR OFFICIAL USE ONLY", None);
         }
         if upper.starts_with("PERSONAL FOR") {
             add("PERSONAL FOR", Some(t.clone()));
         } else if words.contains(&"PASS") {
             add("PASS", Some(t.clone()));
-        } else if !is_banner(line)
-            && words.contains(&"FOR")
-            && !words.iter().all(|w| WORDS.contains(w))
-        {
+        } else if !banner && words.contains(&"FOR") && !words.iter().all(|w| WORDS.contains(w)) {
             add("DISTRIBUTION", Some(t.clone()));
         }
     }

@@ -173,6 +173,27 @@ pub fn remove_inline_page_marks(line: &str) -> std::borrow::Cow<'_, str> {
     INLINE_PAGE_MARK.replace_all(line, "")
 }
 
+/// A body line without page markers: `None` for a page-break line with nothing after it, the
+/// text glued after one, else the line with inline markers removed. One digit-and-` OF ` test
+/// decides for both markers on the nearly every line that has none.
+pub fn without_page_marks(line: &str) -> Option<std::borrow::Cow<'_, str>> {
+    let of = has_of(line);
+    let rest = match of.then(|| PAGE_LINE.find(line)).flatten() {
+        Some(m) => Some(&line[m.end()..]),
+        None => old_page_line(line).then_some(""),
+    };
+    match rest {
+        Some(rest) if is_blank(rest) => None,
+        Some(rest) => Some(remove_inline_page_marks(rest)),
+        None if of => Some(INLINE_PAGE_MARK.replace_all(line, "")),
+        None => Some(std::borrow::Cow::Borrowed(line)),
+    }
+}
+
+fn old_page_line(line: &str) -> bool {
+    PAGE.find(line.as_bytes()).is_some() && OLD_PAGE_LINE.is_match(line)
+}
+
 /// If `line` is a page-break line, the text glued after it (usually empty).
 pub fn strip_page_line(line: &str) -> Option<&str> {
     // Cheap tests first: this runs on every line of every cable.
@@ -181,7 +202,7 @@ pub fn strip_page_line(line: &str) -> Option<&str> {
             return Some(&line[m.end()..]);
         }
     }
-    if PAGE.find(line.as_bytes()).is_some() && OLD_PAGE_LINE.is_match(line) {
+    if old_page_line(line) {
         return Some("");
     }
     None
