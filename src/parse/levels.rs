@@ -58,6 +58,15 @@ const SPELLINGS: &[(&str, &str, Option<&str>)] = &[
     ("N/SF", "S", Some("NF")),
 ];
 
+/// A paragraph's `level` and `caveats` from its portion marking, when it has one this module
+/// knows.
+pub fn fill_paragraph(p: &mut crate::model::Paragraph) {
+    if let Some(portion) = p.marking.as_deref().and_then(portion) {
+        p.level = Some(portion.level.to_string());
+        p.caveats = portion.caveats;
+    }
+}
+
 /// The level and caveats of a portion marking as stored in `paragraphs.marking` (without
 /// parentheses), or `None` when the text is not a marking this module knows.
 pub fn portion(marking: &str) -> Option<Portion> {

@@ -105,22 +105,12 @@ pub fn content_sha256(source: &Source) -> String {
 pub fn parse(source: Source) -> Result<Cable, ParseError> {
     let content_sha256 = content_sha256(&source);
     let format = source.format.unwrap_or(Format::Raw);
-    let (header_text, body_text) = match source.header {
-        Some(h) => (h, source.body),
-        None => header::split(&source.body),
-    };
-    if header_text.trim().is_empty() && !looks_like_telegram(&body_text) {
-        return Err(ParseError::NotACable);
-    }
+    let (header_text, body_text) = header_and_body(source.header, source.body)?;
     let h = header::parse(&header_text);
     let mut b = body::parse(&body_text);
     let mut warnings = source.warnings;
     warnings.extend(std::mem::take(&mut b.warnings));
-    if header_text.trim().is_empty() {
-        warnings.push(Warning::new("header", "no routing header"));
-    } else if h.kind != "none" && h.kind != "partial-extract" && h.sender.is_none() {
-        warnings.push(Warning::new("header", "routing header without an FM line"));
-    }
+    warnings.extend(header_warning(&header_text, &h));
     warnings.extend(control_warning(&header_text, &body_text));
     let published_id = source.reference_id.map(|s| s.trim().to_string());
     let reference_id = published_id
@@ -135,12 +125,10 @@ pub fn parse(source: Source) -> Result<Cable, ParseError> {
     let origin = source
         .origin
         .or_else(|| h.sender.as_deref().and_then(origin_from_sender));
-    let tags = b.tags.into_iter().map(tag).collect();
-    let citing_year = citing_year(created_at.as_deref(), &reference_id);
     let references = b
         .references
         .as_deref()
-        .map(|t| references::parse(t, citing_year))
+        .map(|t| references::parse(t, citing_year(created_at.as_deref(), &reference_id)))
         .unwrap_or_default();
     let classification_level =
         levels::cable_level(classification.as_deref(), b.banner.as_deref()).map(str::to_string);
@@ -148,12 +136,7 @@ pub fn parse(source: Source) -> Result<Cable, ParseError> {
     let noforn = levels::is_noforn(classification.as_deref(), &captions);
     let signer_key = levels::signer_key(b.signer.as_deref());
     let mut paragraphs = b.paragraphs;
-    for p in &mut paragraphs {
-        if let Some(portion) = p.marking.as_deref().and_then(levels::portion) {
-            p.level = Some(portion.level.to_string());
-            p.caveats = portion.caveats;
-        }
-    }
+    paragraphs.iter_mut().for_each(levels::fill_paragraph);
     Ok(Cable {
         reference_id,
         published_id,
@@ -187,12 +170,37 @@ pub fn parse(source: Source) -> Result<Cable, ParseError> {
         source_row: source.source_row,
         content_sha256,
         recipients: h.recipients,
-        tags,
+        tags: b.tags.into_iter().map(tag).collect(),
         paragraphs,
         markings: b.markings,
         references,
         warnings,
     })
+}
+
+/// The routing header and the body: as the format gave them, else split from the whole
+/// telegram (`header::split`). A text with neither a header nor the look of a telegram is not
+/// a cable.
+fn header_and_body(header: Option<String>, body: String) -> Result<(String, String), ParseError> {
+    let (header_text, body_text) = match header {
+        Some(h) => (h, body),
+        None => header::split(&body),
+    };
+    if header_text.trim().is_empty() && !looks_like_telegram(&body_text) {
+        return Err(ParseError::NotACable);
+    }
+    Ok((header_text, body_text))
+}
+
+/// A missing routing header, or one without its FM line.
+fn header_warning(header_text: &str, h: &header::Header) -> Option<Warning> {
+    if header_text.trim().is_empty() {
+        Some(Warning::new("header", "no routing header"))
+    } else if h.kind != "none" && h.kind != "partial-extract" && h.sender.is_none() {
+        Some(Warning::new("header", "routing header without an FM line"))
+    } else {
+        None
+    }
 }
 
 /// Control characters in a telegram (other than line breaks, tab and form feed) are no part
