@@ -12,7 +12,7 @@ use super::continuation::{is_prose, Lines};
 use super::paragraphs::{is_rule, numbered, HEADING_BETWEEN_RULES};
 use super::references::REF;
 use super::subject::SUBJECT;
-use super::text::{caps, collapse_ws, may_hold, trim};
+use super::text::{collapse_ws, may_hold, trim};
 
 re!(pub CLASSIFIED_BY, r"(?is)\bclassified\s+by\b\s*:?\s*(.*)$");
 re!(
@@ -34,12 +34,13 @@ pub fn line(ctx: Lines, i: usize, t: &str, b: &mut Body) -> Option<usize> {
     if b.classified_by.is_some() {
         return None;
     }
+    // Few lines pass the word tests: capture at once, no `is_match` first.
     let c = may_hold(t, "classified")
-        .then(|| caps(&CLASSIFIED_BY, t))
+        .then(|| CLASSIFIED_BY.captures(t))
         .flatten()
         .or_else(|| {
             may_hold(t, "derived")
-                .then(|| caps(&DERIVED_FROM, t))
+                .then(|| DERIVED_FROM.captures(t))
                 .flatten()
         })?;
     // `------- SUMMARY -------` right under the line is not part of it (10LAGOS75), nor is a

@@ -22,7 +22,7 @@ re!(
 );
 re!(
     TRAILER,
-    r"(?i)^(?:NNNN|BT|#|End Cable Text|SELECT \* FROM|Declassified/Released|Systematic Review|\d{4}[A-Z]+\d+ - [A-Z]|.*From DB/Inbox|Track impresi|NOTE BY OC/?T\b|NOTE:\s*NOT PASSED)"
+    r"(?i)^(?:NNNN|BT|#|End Cable Text|SELECT \* FROM|Declassified/Released|Systematic Review|\d{4}[A-Z]+\d+ - [A-Z]|Track impresi|NOTE BY OC/?T\b|NOTE:\s*NOT PASSED)"
 );
 // The posts' website plug after the signature: `"Visit Ankara's Classified Web Site at
 // http://www.intelink.s` / `gov.gov/wiki/Portal:Turkey"` (09ANKARA1472).
@@ -30,6 +30,10 @@ re!(
     WEBSITE_PLUG,
     r#"(?i)^(?:["“]?\s*Visit\s.*Classified\s+Web\s*Site|\S*gov\.gov/\S*["”]?$)"#
 );
+
+// An e-mail export line, anywhere in the line (kept apart from `TRAILER`, whose labels open
+// the line, so that a paragraph line is not scanned to its end for it).
+re!(FROM_INBOX, r"(?i)From DB/Inbox");
 
 /// Words that end prose, never a signature.
 const NOT_NAMES: &[&str] = &[
@@ -112,17 +116,15 @@ fn may_end_in_name(line: &str) -> bool {
 }
 
 /// Whether `TRAILER` can match `t`: its labels open the line (N, B, #, E, S, D, T or a
-/// digit, in either case) but for `From DB/Inbox`. The last line is most often a paragraph of
-/// hundreds of bytes, which `.*From DB/Inbox` would scan. Non-ASCII text is left to the regex
-/// (case folding: the Kelvin sign is a `k`).
+/// digit, in either case). Non-ASCII text is left to the regex (case folding: `ſ` is an `s`).
 fn may_be_trailer(t: &str) -> bool {
-    let opens = t.bytes().next().is_some_and(|c| {
-        matches!(
-            c.to_ascii_uppercase(),
-            b'N' | b'B' | b'#' | b'E' | b'S' | b'D' | b'T'
-        ) || c.is_ascii_digit()
-    });
-    opens || may_hold(t, "db/inbox")
+    !t.is_ascii()
+        || t.bytes().next().is_some_and(|c| {
+            matches!(
+                c.to_ascii_uppercase(),
+                b'N' | b'B' | b'#' | b'E' | b'S' | b'D' | b'T'
+            ) || c.is_ascii_digit()
+        })
 }
 
 /// Whether `WEBSITE_PLUG` can match `t` (see [`may_be_trailer`]).
@@ -142,6 +144,7 @@ fn drop_trailers(lines: &mut Vec<&str>) {
             .is_some_and(|w| w.chars().all(|c| c.is_alphabetic()));
         if t.is_empty()
             || (may_be_trailer(t) && TRAILER.is_match(t))
+            || (may_hold(t, "from db/inbox") && FROM_INBOX.is_match(t))
             || (may_be_plug(t) && WEBSITE_PLUG.is_match(t) && !ends_in_name)
             || is_classification_line(t)
             || is_archive_footer(t)
@@ -166,7 +169,7 @@ fn ends_sentence(line: &str) -> bool {
 /// (`… BRIDGETOWN APPRECIATES TRINIDAD'S` / `ASSISTANCE.` is prose, 06BRIDGETOWN2164); a
 /// longer line may not (`END COMMENT.`).
 fn signer_line(candidate: &str, after_sentence: bool) -> Option<String> {
-    if !SIGNER_LINE.is_match(candidate) || candidate.len() > 40 {
+    if candidate.len() > 40 || !SIGNER_LINE.is_match(candidate) {
         return None;
     }
     let words: Vec<&str> = candidate.split_whitespace().collect();

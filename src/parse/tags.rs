@@ -17,7 +17,7 @@ use super::body::Body;
 use super::continuation::{
     is_keyword_line, Lines, INLINE_CLASSIFIED_BY, INLINE_REF, INLINE_SUBJECT,
 };
-use super::text::{caps, collapse_ws, is_ws, may_hold};
+use super::text::{collapse_ws, is_ws, may_hold};
 use crate::model::Warning;
 
 re!(pub TAGS, r"(?:^|\s)(?:TAGS?|Tags?|tags?)\b\s*:?\s*(.*)$");
@@ -27,7 +27,8 @@ pub fn line(ctx: Lines, i: usize, t: &str, b: &mut Body) -> Option<usize> {
     if !b.tags.is_empty() {
         return None;
     }
-    let c = may_hold(t, "tag").then(|| caps(&TAGS, t)).flatten()?;
+    // Only the TAGS line passes the word test: capture at once, no `is_match` first.
+    let c = may_hold(t, "tag").then(|| TAGS.captures(t)).flatten()?;
     let first = &c[1];
     // A flattened opening (`E.O. 12958: DECL: … Tags: a, b Subject: text`) ends the tags at
     // the next label on the line, and the list does not go on to the next line.
