@@ -88,7 +88,8 @@ impl Builder<'_> {
             blank_pending = false;
             text.push_str(l);
         }
-        let text = text.trim_start_matches(is_ws).to_string();
+        let lead = text.len() - text.trim_start_matches(is_ws).len();
+        text.drain(..lead);
         (!text.is_empty() || self.number.is_some()).then_some(Paragraph {
             number: self.number,
             marking: self.marking,

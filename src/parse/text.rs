@@ -221,7 +221,14 @@ pub fn letters_upper(s: &str) -> String {
 /// `CONFIDENTIAL` or `UNCLASSIFIED`. Tolerates spacing and damage (`CC O N F I…`,
 /// `E C R E T`, `UUNCLAS`).
 pub fn banner_classification(line: &str) -> Option<&'static str> {
-    let letters = letters_upper(line);
+    // A word found at letter 0–2 ends by letter 14: the rest of the line cannot change the
+    // answer, and this runs on many lines.
+    let letters: String = line
+        .chars()
+        .filter(|c| c.is_alphabetic())
+        .flat_map(char::to_uppercase)
+        .take(16)
+        .collect();
     // The word opens the line, after at most two stray letters (`CC O N F I…`, `CSE C R E T`);
     // `RUCNSE/US SECRET SERVICE` is an addressee, not a banner.
     let at = |word: &str| letters.find(word).is_some_and(|i| i <= 2);
