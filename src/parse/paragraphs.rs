@@ -18,8 +18,16 @@ re!(HEADING_BEFORE_RULE, r"^\s*(\S.{0,78}?)\s*-{5,}\s*$");
 /// A line of dashes (`--------------`, `-------------- --------------`) or equals signs.
 pub fn is_rule(line: &str) -> bool {
     // Cheap test first: this runs several times on every body line.
-    let t = line.trim_start_matches(is_ws);
-    matches!(t.as_bytes().first(), Some(b'-' | b'=')) && RULE.is_match(line)
+    // The first byte that is not ASCII white space; a non-ASCII one may be Unicode white space.
+    let first = line.bytes().find(|&c| !matches!(c, b' ' | b'\t'..=b'\r'));
+    match first {
+        Some(b'-' | b'=') => RULE.is_match(line),
+        Some(c) if c >= 0x80 => {
+            let t = line.trim_start_matches(is_ws);
+            matches!(t.as_bytes().first(), Some(b'-' | b'=')) && RULE.is_match(line)
+        }
+        _ => false,
+    }
 }
 
 /// A numbered paragraph's first line: (number, marking, rest of the line).

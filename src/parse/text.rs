@@ -6,19 +6,23 @@ use regex::Regex;
 use std::sync::LazyLock;
 
 static OF: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(" OF "));
-static PAGE: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("PAGE"));
-static DASHES: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("---"));
-static STARS: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("***"));
 
 /// `line` contains `---` (a rule or a heading between rules). `str::contains` builds a
 /// searcher per call; these prebuilt finders matter on a path that sees every line.
 pub fn has_dashes(line: &str) -> bool {
-    DASHES.find(line.as_bytes()).is_some()
+    has_three(line, b'-')
 }
 
 /// `line` contains `***`.
 pub fn has_stars(line: &str) -> bool {
-    STARS.find(line.as_bytes()).is_some()
+    has_three(line, b'*')
+}
+
+/// `line` holds `c` three times in a row. A `memchr` per occurrence of `c`: cheaper on a short
+/// line than setting up a substring search, and `-` and `*` are rare in text.
+fn has_three(line: &str, c: u8) -> bool {
+    let b = line.as_bytes();
+    memchr::memchr_iter(c, b).any(|i| b.get(i + 1..i + 3) == Some(&[c, c][..]))
 }
 
 /// Whether any byte of `bytes` is a `hit`, 32 bytes at a time without branches in a block, so
@@ -124,19 +128,31 @@ pub fn is_blank(s: &str) -> bool {
 pub fn collapse_ws(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     if s.is_ascii() {
-        // One byte at a time: the char walk with `is_ws` cost several times as much.
-        let mut gap = false;
-        for c in s.bytes() {
-            if matches!(c, b' ' | b'\t'..=b'\r') {
-                gap = true;
+        // On bytes, copying the runs between the white space that changes (line breaks, tabs,
+        // doubled spaces, spaces at the ends): the char walk with `is_ws` cost several times
+        // as much, on summaries of thousands of bytes.
+        let b = s.as_bytes();
+        let is_space = |c: u8| matches!(c, b' ' | b'\t'..=b'\r');
+        let mut i = b.iter().position(|&c| !is_space(c)).unwrap_or(b.len());
+        let mut start = i;
+        while i < b.len() {
+            if !is_space(b[i]) {
+                i += 1;
                 continue;
             }
-            if gap && !out.is_empty() {
-                out.push(' ');
+            let end = (i + 1..b.len())
+                .find(|&j| !is_space(b[j]))
+                .unwrap_or(b.len());
+            if end - i > 1 || b[i] != b' ' || end == b.len() {
+                out.push_str(&s[start..i]);
+                if end < b.len() {
+                    out.push(' ');
+                }
+                start = end;
             }
-            gap = false;
-            out.push(c as char);
+            i = end;
         }
+        out.push_str(&s[start..]);
         return out;
     }
     for word in s.split(is_ws).filter(|w| !w.is_empty()) {
@@ -191,7 +207,11 @@ pub fn without_page_marks(line: &str) -> Option<std::borrow::Cow<'_, str>> {
 }
 
 fn old_page_line(line: &str) -> bool {
-    PAGE.find(line.as_bytes()).is_some() && OLD_PAGE_LINE.is_match(line)
+    // `PAGE`, `TO` or `INFO` opens the line after white space (a non-ASCII byte may be
+    // Unicode white space: left to the regex).
+    let first = line.bytes().find(|&c| !matches!(c, b' ' | b'\t'..=b'\r'));
+    first.is_some_and(|c| matches!(c, b'P' | b'T' | b'I') || c >= 0x80)
+        && OLD_PAGE_LINE.is_match(line)
 }
 
 /// If `line` is a page-break line, the text glued after it (usually empty).
@@ -247,6 +267,31 @@ pub fn banner_classification(line: &str) -> Option<&'static str> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn collapse_ws_on_bytes_as_on_chars() {
+        for s in [
+            "",
+            " ",
+            "a",
+            " a ",
+            "a b",
+            "a  b",
+            "a\nb",
+            " a\t\tb \r\n c\x0b\x0cd  ",
+            "one two three",
+            "end.\n\nNext paragraph  here ",
+            "\n\nlead",
+            "trail\n",
+        ] {
+            let chars = s
+                .split(is_ws)
+                .filter(|w| !w.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ");
+            assert_eq!(collapse_ws(s), chars, "{s:?}");
+        }
+    }
+
     use super::*;
 
     #[test]
