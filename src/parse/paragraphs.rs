@@ -6,7 +6,7 @@
 //! in force.
 
 use super::markings::portion_marking;
-use super::text::{collapse_ws, has_dashes, has_stars, is_blank, is_ws, trim};
+use super::text::{collapse_ws, has_dashes, has_stars, is_blank, is_ws, trim, trim_end};
 use crate::model::Paragraph;
 
 // `=====` frames or underlines a heading as dashes do (`Summary` / `=======`).
@@ -85,7 +85,7 @@ impl Builder<'_> {
         let mut text = String::with_capacity(self.lines.iter().map(|l| l.len() + 2).sum());
         let mut blank_pending = false;
         for l in &self.lines {
-            let l = l.trim_end_matches(is_ws);
+            let l = trim_end(l);
             if is_blank(l) {
                 blank_pending = !text.is_empty();
                 continue;

@@ -18,11 +18,14 @@ pub fn has_stars(line: &str) -> bool {
     has_three(line, b'*')
 }
 
-/// `line` holds `c` three times in a row. A `memchr` per occurrence of `c`: cheaper on a short
-/// line than setting up a substring search, and `-` and `*` are rare in text.
+/// `line` holds `c` three times in a row: a vectorised test for `c` at all (rare in text),
+/// then a prebuilt searcher (`str::contains` would build one per call).
 fn has_three(line: &str, c: u8) -> bool {
+    static DASHES: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("---"));
+    static STARS: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("***"));
     let b = line.as_bytes();
-    memchr::memchr_iter(c, b).any(|i| b.get(i + 1..i + 3) == Some(&[c, c][..]))
+    let three = if c == b'-' { &DASHES } else { &STARS };
+    any_byte(b, |x| x == c) && three.find(b).is_some()
 }
 
 /// Whether any byte of `bytes` is a `hit`, 32 bytes at a time without branches in a block, so
@@ -113,11 +116,39 @@ pub fn is_ws(c: char) -> bool {
 }
 
 pub fn trim(s: &str) -> &str {
-    // Most lines start and end with a visible ASCII character: nothing to trim, no char walk.
-    match s.as_bytes() {
-        [first, .., last] if first.is_ascii_graphic() && last.is_ascii_graphic() => s,
-        _ => s.trim_matches(is_ws),
+    // ASCII white space off both ends on bytes; the char walk only when a non-ASCII character
+    // (maybe a no-break or zero-width space) is left at an end.
+    let b = s.as_bytes();
+    let start = b.iter().position(|&c| !is_ascii_ws(c)).unwrap_or(b.len());
+    let end = b
+        .iter()
+        .rposition(|&c| !is_ascii_ws(c))
+        .map_or(start, |i| i + 1);
+    let t = &s[start..end];
+    match t.as_bytes() {
+        [first, ..] if *first >= 0x80 => t.trim_matches(is_ws),
+        [.., last] if *last >= 0x80 => t.trim_matches(is_ws),
+        _ => t,
     }
+}
+
+/// [`trim`] at the end only.
+pub fn trim_end(s: &str) -> &str {
+    let b = s.as_bytes();
+    let end = b
+        .iter()
+        .rposition(|&c| !is_ascii_ws(c))
+        .map_or(0, |i| i + 1);
+    let t = &s[..end];
+    match t.as_bytes().last() {
+        Some(&last) if last >= 0x80 => t.trim_end_matches(is_ws),
+        _ => t,
+    }
+}
+
+/// White space as `char::is_whitespace` says for ASCII: space and U+0009–U+000D.
+fn is_ascii_ws(c: u8) -> bool {
+    matches!(c, b' ' | b'\t'..=b'\r')
 }
 
 pub fn is_blank(s: &str) -> bool {
@@ -267,6 +298,27 @@ pub fn banner_classification(line: &str) -> Option<&'static str> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn trim_on_bytes_as_on_chars() {
+        for s in [
+            "",
+            " ",
+            "a",
+            " a ",
+            "\t a\r\n",
+            "\u{a0}a\u{a0}",
+            " \u{200b} a \u{feff} ",
+            "\u{e9}",
+            " \u{e9} ",
+            "a\u{2003}",
+            "\x0b\x0c",
+            "x \u{a0} ",
+        ] {
+            assert_eq!(trim(s), s.trim_matches(is_ws), "{s:?}");
+            assert_eq!(trim_end(s), s.trim_end_matches(is_ws), "{s:?}");
+        }
+    }
+
     #[test]
     fn collapse_ws_on_bytes_as_on_chars() {
         for s in [
