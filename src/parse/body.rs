@@ -46,7 +46,7 @@ pub fn parse(text: &str) -> Body {
         section_count: 1,
         ..Body::default()
     };
-    let first_numbered = lines.iter().position(|l| paragraphs::numbered(l).is_some());
+    let first_numbered = lines.iter().position(|l| paragraphs::is_numbered(l));
     banner(&lines, &mut b);
     let opening_end = opening::parse(&lines, first_numbered, &mut b);
     let mut rest: Vec<&str> = lines[opening_end..]

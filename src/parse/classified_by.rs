@@ -9,7 +9,7 @@
 
 use super::body::Body;
 use super::continuation::{is_prose, Lines};
-use super::paragraphs::{is_rule, numbered, HEADING_BETWEEN_RULES};
+use super::paragraphs::{is_numbered, is_rule, HEADING_BETWEEN_RULES};
 use super::references::REF;
 use super::subject::SUBJECT;
 use super::text::{collapse_ws, may_hold, trim};
@@ -46,7 +46,7 @@ pub fn line(ctx: Lines, i: usize, t: &str, b: &mut Body) -> Option<usize> {
     // `------- SUMMARY -------` right under the line is not part of it (10LAGOS75), nor is a
     // REF or SUBJECT line.
     let (text, j) = ctx.join_lines(&c[0], i + 1, |l| {
-        numbered(l).is_none()
+        !is_numbered(l)
             && !is_rule(l)
             && !HEADING_BETWEEN_RULES.is_match(l)
             && !is_prose(l)

@@ -90,7 +90,7 @@ pub fn is_keyword_line(line: &str) -> bool {
         || classified_by::CLASSIFIED_BY.is_match(t)
         || declassification::EO.is_match(t)
         || t.starts_with("TAGS")
-        || paragraphs::numbered(line).is_some()
+        || paragraphs::is_numbered(line)
 }
 
 /// A paragraph, not a continuation of an opening element: a long collapsed line or one that

@@ -30,16 +30,17 @@ pub fn is_rule(line: &str) -> bool {
     }
 }
 
-/// A numbered paragraph's first line: (number, marking, rest of the line).
-pub fn numbered(line: &str) -> Option<(u32, Option<String>, &str)> {
-    numbered_with_style(line).map(|(n, m, r, _)| (n, m, r))
+/// Whether `line` opens a numbered paragraph.
+pub fn is_numbered(line: &str) -> bool {
+    numbered_with_style(line).is_some()
 }
 
-/// Like [`numbered`], also giving the character after the number (`.` or `)`).
+/// A numbered paragraph's first line: (number, portion marking as written, rest of the line,
+/// the character after the number: `.` or `)`).
 ///
 /// Hand-written rather than a regex: it runs on every body line and is the parser's hot path.
 /// Grammar: up to 12 blanks, 1–2 digits, `.` or `)`, then blanks or a `(` marking.
-fn numbered_with_style(line: &str) -> Option<(u32, Option<String>, &str, char)> {
+fn numbered_with_style(line: &str) -> Option<(u32, Option<&str>, &str, char)> {
     // A U+FEFF left before `1.` by a copy is white space too (issue 11).
     let is_blank_char =
         |c: char| c == ' ' || c == '\t' || c == '\u{a0}' || crate::decode::is_zero_width(c);
@@ -66,7 +67,7 @@ fn numbered_with_style(line: &str) -> Option<(u32, Option<String>, &str, char)> 
         return None;
     }
     if let Some((marking, text)) = portion_marking(rest) {
-        return Some((number, Some(marking.to_uppercase()), text, style));
+        return Some((number, Some(marking), text, style));
     }
     // `(U.S.)`, `(Iran)` after a number are text, not markings (09BERLIN1626).
     Some((number, None, rest, style))
@@ -157,7 +158,7 @@ pub fn parse<'a>(lines: &[&'a str], last_line: Option<&'a str>) -> Vec<Paragraph
                 prev_number = Some(number);
                 cur = Some(Builder {
                     number: Some(number),
-                    marking,
+                    marking: marking.map(str::to_uppercase),
                     heading: heading.clone(),
                     lines: vec![rest],
                 });
@@ -226,7 +227,7 @@ fn heading_at(lines: &[&str], i: usize, blank_before: bool) -> Option<(String, u
     let next = lines.get(i + 1).copied();
     let short_text = |l: &str| {
         let t = trim(l);
-        !t.is_empty() && t.len() <= 80 && !is_rule(l) && numbered(l).is_none()
+        !t.is_empty() && t.len() <= 80 && !is_rule(l) && !is_numbered(l)
     };
     // `----` / `Pointed Displeasure` / `----` (seed)
     if is_rule(line) {
@@ -267,7 +268,7 @@ fn heading_at(lines: &[&str], i: usize, blank_before: bool) -> Option<(String, u
         && !t.ends_with(['.', ',', ';'])
         && !t.starts_with("END")
         && t.split_whitespace().count() <= 8
-        && numbered(line).is_none()
+        && !is_numbered(line)
     {
         return Some((t.trim_end_matches(':').trim().to_string(), 1));
     }
@@ -277,6 +278,11 @@ fn heading_at(lines: &[&str], i: usize, blank_before: bool) -> Option<(String, u
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A numbered paragraph's first line: (number, marking as stored, rest of the line).
+    fn numbered(line: &str) -> Option<(u32, Option<String>, &str)> {
+        numbered_with_style(line).map(|(n, m, r, _)| (n, m.map(str::to_uppercase), r))
+    }
 
     #[test]
     fn numbered_lines() {
