@@ -29,7 +29,6 @@ pub fn parse(lines: &[&str], b: &mut Body) {
             continue;
         }
         let t = collapse_ws(line);
-        let banner = is_banner(line);
         let upper = t.to_uppercase();
         let letters = super::text::letters_upper(&t);
         if letters.contains("CORRECTEDCOPY") {
@@ -59,14 +58,17 @@ pub fn parse(lines: &[&str], b: &mut Body) {
         } else if words.contains(&"SENSITIVE") {
             add("SENSITIVE", None);
         }
-        if upper.contains("FOR OFFICIAL USE ONLY") && !banner {
+        if upper.contains("FOR OFFICIAL USE ONLY") && !is_banner(line) {
             add("FOR OFFICIAL USE ONLY", None);
         }
         if upper.starts_with("PERSONAL FOR") {
             add("PERSONAL FOR", Some(t.clone()));
         } else if words.contains(&"PASS") {
             add("PASS", Some(t.clone()));
-        } else if !banner && words.contains(&"FOR") && !words.iter().all(|w| WORDS.contains(w)) {
+        } else if words.contains(&"FOR")
+            && !words.iter().all(|w| WORDS.contains(w))
+            && !is_banner(line)
+        {
             add("DISTRIBUTION", Some(t.clone()));
         }
     }
