@@ -797,7 +797,7 @@ fn many_matches(dir: &Path) -> (PathBuf, Vec<Generated>) {
     (db, cables)
 }
 
-const UNRANKED: &str = "note: more than 25,000 paragraphs match, too many to rank: cables are listed in the order the archive received them, latest first\n";
+const UNRANKED: &str = "note: more than 25,000 paragraphs match, too many to rank quickly: cables are listed in the order the archive received them, latest first\n";
 
 #[test]
 fn too_many_matches_to_rank_are_listed_latest_first_and_counted_to_10000() {

@@ -1,6 +1,6 @@
 -- search, unranked: the matching cables in the order the archive received their text, latest
 -- first, at most :cap of them. Used when more than find::RANK_MAX paragraphs match, too many
--- for bm25 (it scores every match before a limit applies: 2.7 s for `U.S.`). FTS5 streams the
+-- for bm25 (it scores every match before a limit applies: 2.1 s for `U.S.`). FTS5 streams the
 -- matches by descending paragraph id (ORDER BY rowid DESC is its own order, no sort), the
 -- covering index of V7 gives each one's cable, DISTINCT keeps a cable the first time it comes
 -- (the temporary b-tree only remembers which cables were seen; rows still stream), and LIMIT
