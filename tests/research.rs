@@ -739,22 +739,20 @@ struct Generated {
     secret: bool,
 }
 
-/// 10,050 cables of four paragraphs, the last three saying `U.S.` (30,150 matching
-/// paragraphs: more than search ranks, in more than the 10,000 cables it counts), six hours
-/// apart from 2008-01-01 in the order of the CSV, every seventh SECRET; ¶3 is marked SBU.
-fn many_matches(dir: &Path) -> (PathBuf, Vec<Generated>) {
-    let csv_path = dir.join("many.csv");
+/// Cables numbered `numbers`, each at the time `at(number)`, into `csv_path`: four paragraphs,
+/// the last three saying `U.S.`, ¶3 marked SBU; every seventh SECRET.
+fn write_cables(
+    csv_path: &Path,
+    numbers: impl Iterator<Item = usize>,
+    at: impl Fn(usize) -> chrono::NaiveDateTime,
+) -> Vec<Generated> {
     let mut csv = csv::WriterBuilder::new()
         .quote_style(csv::QuoteStyle::Always)
-        .from_path(&csv_path)
-        .unwrap();
-    let start = chrono::NaiveDate::from_ymd_opt(2008, 1, 1)
-        .unwrap()
-        .and_hms_opt(9, 0, 0)
+        .from_path(csv_path)
         .unwrap();
     let mut cables = Vec::new();
-    for number in 1..=10_050usize {
-        let at = start + chrono::Duration::hours(6 * number as i64);
+    for number in numbers {
+        let at = at(number);
         let secret = number % 7 == 0;
         let level = if secret { "SECRET" } else { "CONFIDENTIAL" };
         let reference_id = format!("{}GENEVA{number}", at.format("%y"));
@@ -787,6 +785,20 @@ fn many_matches(dir: &Path) -> (PathBuf, Vec<Generated>) {
         });
     }
     csv.flush().unwrap();
+    cables
+}
+
+/// 10,050 cables (30,150 paragraphs saying `U.S.`: more than search ranks, in more than the
+/// 10,000 cables it counts), six hours apart from 2008-01-01 in the order of the CSV.
+fn many_matches(dir: &Path) -> (PathBuf, Vec<Generated>) {
+    let csv_path = dir.join("many.csv");
+    let start = chrono::NaiveDate::from_ymd_opt(2008, 1, 1)
+        .unwrap()
+        .and_hms_opt(9, 0, 0)
+        .unwrap();
+    let cables = write_cables(&csv_path, 1..=10_050, |n| {
+        start + chrono::Duration::hours(6 * n as i64)
+    });
     let db = dir.join("many.db");
     succeed(
         bin()
@@ -871,6 +883,34 @@ fn too_many_matches_to_rank_are_listed_latest_first_and_counted_to_10000() {
     let (out, err) = search(&["search", "U.S. delegation", "--limit", "1"]);
     assert_eq!(ids(&out).len(), 1);
     assert_eq!(err, "1 of 10050 cables (use --limit)\n", "{out}");
+
+    // A period without cables has nothing to list.
+    let (out, err) = search(&["search", "U.S.", "--from", "2020"]);
+    assert_eq!(
+        (out.as_str(), err.as_str()),
+        ("", "no cable matches \"U.S.\" from 2020-01-01\n")
+    );
+    // Cables of February 2008 received after all the others: listed first, and found though
+    // their paragraphs come after those of every other cable.
+    let late = tmp.path().join("late.csv");
+    let day = chrono::NaiveDate::from_ymd_opt(2008, 2, 10)
+        .unwrap()
+        .and_hms_opt(12, 0, 0)
+        .unwrap();
+    write_cables(&late, 20_001..=20_003, |_| day);
+    succeed(
+        bin()
+            .args(["ingest", "--quiet", "--db"])
+            .arg(&db)
+            .arg(&late),
+    );
+    let (out, err) = search(&[
+        "search", "U.S.", "--from", "2008-02", "--to", "2008-02", "--limit", "0",
+    ]);
+    let mut expected = vec!["08GENEVA20003", "08GENEVA20002", "08GENEVA20001"];
+    expected.extend(february.iter().map(String::as_str));
+    assert_eq!(ids(&out), expected);
+    assert_eq!(err, UNRANKED);
 
     // An archive from before V7 has no index for search to read: the same cables, slower,
     // and a note saying how to add it.

@@ -8,6 +8,8 @@
 SELECT DISTINCT hit.cable_id
 FROM paragraphs_fts m JOIN paragraphs hit INDEXED BY paragraphs_search ON hit.id = m.rowid
 WHERE paragraphs_fts MATCH :query
+  -- The paragraphs of a short period (search_period.sql), else all.
+  AND m.rowid >= :lo AND m.rowid <= :hi
   AND (:marking IS NULL OR hit.level = :marking)
   AND (/* search_filter.sql */)
 ORDER BY m.rowid DESC

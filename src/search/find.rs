@@ -6,8 +6,9 @@
 //! - at most [`RANK_MAX`]: every matching cable ranked, best first, counted exactly
 //!   (`search.sql`);
 //! - more: the cables in the order the archive received their text, latest first, counted
-//!   up to [`COUNT_MAX`] (`search_newest.sql`), each shown with its first matching
-//!   paragraph (`search_first.sql`), and a note saying so.
+//!   up to [`COUNT_MAX`] (`search_newest.sql`; within the paragraphs of a short period,
+//!   `search_period.sql`), each shown with its first matching paragraph
+//!   (`search_first.sql`), and a note saying so.
 //!
 //! Then the snippet and marked heading of each paragraph shown (`search_snippet.sql`).
 
@@ -20,6 +21,7 @@ const COUNT: &str = include_str!("../../sql/read/search_count.sql");
 const RANKED: &str = include_str!("../../sql/read/search.sql");
 const NEWEST: &str = include_str!("../../sql/read/search_newest.sql");
 const FIRST: &str = include_str!("../../sql/read/search_first.sql");
+const PERIOD: &str = include_str!("../../sql/read/search_period.sql");
 const FILTER: &str = include_str!("../../sql/read/search_filter.sql");
 const SNIPPET: &str = include_str!("../../sql/read/search_snippet.sql");
 
@@ -30,6 +32,12 @@ pub const RANK_MAX: i64 = 25_000;
 
 /// Unranked, matching cables are counted up to this many: `20 of more than 10,000 cables`.
 pub const COUNT_MAX: i64 = 10_000;
+
+/// Unranked with `--from`/`--to`, a period of at most this many cables bounds the paragraph
+/// ids read (`search_period.sql`). Finding the bounds costs about 2 µs a cable (2005 on the
+/// full archive, 16,433 cables: 30 ms), and saves reading every later match (`U.S. --from
+/// 2005 --to 2005`: 823 ms without).
+const PERIOD_MAX: i64 = 20_000;
 
 /// The V7 index the statements name with INDEXED BY.
 const INDEX: &str = "INDEXED BY paragraphs_search";
@@ -167,6 +175,7 @@ fn newest(conn: &Connection, statements: &Statements, plan: &Plan) -> rusqlite::
         -1 => -1,
         limit => limit.max(COUNT_MAX),
     };
+    let (lo, hi) = bounds(conn, plan)?;
     let mut st = conn.prepare(&statements.sql(NEWEST))?;
     let cables = st
         .query_map(
@@ -179,6 +188,8 @@ fn newest(conn: &Connection, statements: &Statements, plan: &Plan) -> rusqlite::
                 ":marking": plan.marking,
                 ":origin": plan.origin,
                 ":cap": if counted == -1 { -1 } else { counted + 1 },
+                ":lo": lo,
+                ":hi": hi,
             },
             |r| r.get::<_, i64>(0),
         )?
@@ -210,6 +221,26 @@ fn newest(conn: &Connection, statements: &Statements, plan: &Plan) -> rusqlite::
         )],
     };
     Ok(Found { hits, total, notes })
+}
+
+/// The paragraph ids an unranked search reads: all of them, or, with `--from`/`--to`, from
+/// the first to the last paragraph of the cables of the period when they are few.
+fn bounds(conn: &Connection, plan: &Plan) -> rusqlite::Result<(i64, i64)> {
+    const ALL: (i64, i64) = (i64::MIN, i64::MAX);
+    if plan.from.is_none() && plan.to.is_none() {
+        return Ok(ALL);
+    }
+    let (cables, lo, hi): (i64, Option<i64>, Option<i64>) = conn.query_row(
+        PERIOD,
+        named_params! { ":from": plan.from, ":to": plan.to, ":cap": PERIOD_MAX },
+        |r| Ok((r.get("cables")?, r.get("lo")?, r.get("hi")?)),
+    )?;
+    Ok(match (lo, hi) {
+        _ if cables > PERIOD_MAX => ALL,
+        (Some(lo), Some(hi)) => (lo, hi),
+        // No paragraph in the period: none can match.
+        _ => (1, 0),
+    })
 }
 
 /// The snippet, and the heading when the match is in it, of each paragraph shown.
