@@ -107,7 +107,9 @@ enum Command {
     /// Type words as you would write them: a word with punctuation (S-300, U.S., al-Qaeda,
     /// Mbeki's, 1.4(b), 10,000, e-mail) is searched as that phrase. FTS5 syntax works too:
     /// "a phrase", AND, OR, NOT, NEAR(a b, 10), prefix*, (groups), heading:word. Dates are
-    /// YYYY, YYYY-MM or YYYY-MM-DD; a year or month means the whole period.
+    /// YYYY, YYYY-MM or YYYY-MM-DD; a year or month means the whole period. When more than
+    /// 25,000 paragraphs match, too many to rank quickly, cables are listed in the order the
+    /// archive received them, latest first, and counted up to 10,000.
     Search {
         /// Words, "a phrase", or an FTS5 query.
         query: String,

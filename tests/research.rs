@@ -535,7 +535,8 @@ fn usage_mistakes_exit_2_and_every_error_is_one_line() {
     rusqlite::Connection::open(&old)
         .unwrap()
         .execute_batch(
-            "DROP INDEX cables_search_filters; ALTER TABLE paragraphs DROP COLUMN level;",
+            "DROP INDEX paragraphs_search; DROP INDEX cables_search_filters;
+             ALTER TABLE paragraphs DROP COLUMN level;",
         )
         .unwrap();
     for args in [vec!["search", "wall"], vec!["show", "10ATLANTIS77"]] {
@@ -729,4 +730,210 @@ fn corpus_searches_find_what_the_phrase_finds() {
         )
         .unwrap();
     assert_eq!(redacted, 0);
+}
+
+/// Cables of [`many_matches`]: reference id, `YYYY-MM-DD HH:MM:SS`, SECRET or not.
+struct Generated {
+    reference_id: String,
+    created_at: String,
+    secret: bool,
+}
+
+/// Cables numbered `numbers`, each at the time `at(number)`, into `csv_path`: four paragraphs,
+/// the last three saying `U.S.`, ¶3 marked SBU; every seventh SECRET.
+fn write_cables(
+    csv_path: &Path,
+    numbers: impl Iterator<Item = usize>,
+    at: impl Fn(usize) -> chrono::NaiveDateTime,
+) -> Vec<Generated> {
+    let mut csv = csv::WriterBuilder::new()
+        .quote_style(csv::QuoteStyle::Always)
+        .from_path(csv_path)
+        .unwrap();
+    let mut cables = Vec::new();
+    for number in numbers {
+        let at = at(number);
+        let secret = number % 7 == 0;
+        let level = if secret { "SECRET" } else { "CONFIDENTIAL" };
+        let reference_id = format!("{}GENEVA{number}", at.format("%y"));
+        let body = format!(
+            "{level} GENEVA {number:06}\n\nE.O. 12958: DECL: 01/01/2019\nTAGS: PREL\n\
+             SUBJECT: WHEAT TALKS, ROUND {number}\n\n\
+             1. (U) Delegations discussed the harvest.\n\n\
+             2. (C) The U.S. delegation met the minister.\n\n\
+             3. (SBU) The U.S. position on wheat was noted.\n\n\
+             4. (C) The U.S. team will report again.\n"
+        );
+        csv.write_record([
+            number.to_string(),
+            at.format("%m/%d/%Y %H:%M").to_string(),
+            reference_id.clone(),
+            "Mission Geneva".to_string(),
+            level.to_string(),
+            String::new(),
+            format!(
+                "R {}Z\nFM USMISSION GENEVA\nTO SECSTATE WASHDC",
+                at.format("%d%H%M")
+            ),
+            body,
+        ])
+        .unwrap();
+        cables.push(Generated {
+            reference_id,
+            created_at: at.format("%Y-%m-%d %H:%M:%S").to_string(),
+            secret,
+        });
+    }
+    csv.flush().unwrap();
+    cables
+}
+
+/// 10,050 cables (30,150 paragraphs saying `U.S.`: more than search ranks, in more than the
+/// 10,000 cables it counts), six hours apart from 2008-01-01 in the order of the CSV.
+fn many_matches(dir: &Path) -> (PathBuf, Vec<Generated>) {
+    let csv_path = dir.join("many.csv");
+    let start = chrono::NaiveDate::from_ymd_opt(2008, 1, 1)
+        .unwrap()
+        .and_hms_opt(9, 0, 0)
+        .unwrap();
+    let cables = write_cables(&csv_path, 1..=10_050, |n| {
+        start + chrono::Duration::hours(6 * n as i64)
+    });
+    let db = dir.join("many.db");
+    succeed(
+        bin()
+            .args(["ingest", "--quiet", "--db"])
+            .arg(&db)
+            .arg(&csv_path),
+    );
+    (db, cables)
+}
+
+const UNRANKED: &str = "note: more than 25,000 paragraphs match, too many to rank quickly: cables are listed in the order the archive received them, latest first\n";
+
+#[test]
+fn too_many_matches_to_rank_are_listed_latest_first_and_counted_to_10000() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (db, cables) = many_matches(tmp.path());
+    // The references of these cables, latest first.
+    let latest = |keep: &dyn Fn(&Generated) -> bool| -> Vec<String> {
+        cables
+            .iter()
+            .rev()
+            .filter(|c| keep(c))
+            .map(|c| c.reference_id.clone())
+            .collect()
+    };
+    let search = |args: &[&str]| {
+        let (code, out, err) = run(&db, args);
+        assert_eq!(code, 0, "{args:?}: {err}");
+        (out, err)
+    };
+
+    let (out, err) = search(&["search", "U.S."]);
+    assert_eq!(ids(&out), latest(&|_| true)[..20]);
+    assert_eq!(ids(&out)[0], "14GENEVA10050");
+    // Each cable by its first matching paragraph.
+    for snippet in out.lines().filter(|l| l.starts_with(' ')) {
+        assert_eq!(snippet, "    ¶2: The [U.S]. delegation met the minister.");
+    }
+    assert_eq!(
+        err,
+        format!("{UNRANKED}20 of more than 10,000 cables (use --limit)\n")
+    );
+
+    // Filters narrow the listing and the count, which is exact below 10,000.
+    let february = latest(&|c| c.created_at.starts_with("2008-02"));
+    assert_eq!(february.len(), 116);
+    let (out, err) = search(&["search", "U.S.", "--from", "2008-02", "--to", "2008-02"]);
+    assert_eq!(ids(&out), february[..20]);
+    assert_eq!(err, format!("{UNRANKED}20 of 116 cables (use --limit)\n"));
+    let (out, err) = search(&[
+        "search", "U.S.", "--from", "2008-02", "--to", "2008-02", "--limit", "0",
+    ]);
+    assert_eq!(ids(&out), february);
+    assert_eq!(err, UNRANKED);
+    let secret = latest(&|c| c.secret);
+    assert_eq!(secret.len(), 1435);
+    let (out, err) = search(&["search", "U.S.", "--classification", "SECRET"]);
+    assert_eq!(ids(&out), secret[..20]);
+    assert_eq!(err, format!("{UNRANKED}20 of 1435 cables (use --limit)\n"));
+    // The first matching paragraph of the marking asked for.
+    let (out, _) = search(&["search", "U.S.", "--marking", "SBU", "--limit", "1"]);
+    assert_eq!(
+        out,
+        "14GENEVA10050  2014-11-17  WHEAT TALKS, ROUND 10050\n    \
+         ¶3: The [U.S]. position on wheat was noted.\n"
+    );
+    // All of them when asked: every cable once, counted exactly.
+    let (out, err) = search(&["search", "U.S.", "--limit", "0", "--format", "csv"]);
+    assert_eq!(err, UNRANKED);
+    let listed: Vec<String> = out
+        .lines()
+        .skip(1)
+        .map(|l| l[..l.find(',').unwrap()].to_string())
+        .collect();
+    assert_eq!(listed, latest(&|_| true));
+
+    // Fewer matching paragraphs (`harvest`: 10,050) are ranked and counted exactly.
+    let (out, err) = search(&["search", "harvest"]);
+    assert_eq!(ids(&out).len(), 20);
+    assert_eq!(err, "20 of 10050 cables (use --limit)\n");
+    // A narrower query is ranked again: `U.S.` with `delegation` is ¶2 of each cable.
+    let (out, err) = search(&["search", "U.S. delegation", "--limit", "1"]);
+    assert_eq!(ids(&out).len(), 1);
+    assert_eq!(err, "1 of 10050 cables (use --limit)\n", "{out}");
+
+    // A period without cables has nothing to list.
+    let (out, err) = search(&["search", "U.S.", "--from", "2020"]);
+    assert_eq!(
+        (out.as_str(), err.as_str()),
+        ("", "no cable matches \"U.S.\" from 2020-01-01\n")
+    );
+    // Cables of February 2008 received after all the others: listed first, and found though
+    // their paragraphs come after those of every other cable.
+    let late = tmp.path().join("late.csv");
+    let day = chrono::NaiveDate::from_ymd_opt(2008, 2, 10)
+        .unwrap()
+        .and_hms_opt(12, 0, 0)
+        .unwrap();
+    write_cables(&late, 20_001..=20_003, |_| day);
+    succeed(
+        bin()
+            .args(["ingest", "--quiet", "--db"])
+            .arg(&db)
+            .arg(&late),
+    );
+    let (out, err) = search(&[
+        "search", "U.S.", "--from", "2008-02", "--to", "2008-02", "--limit", "0",
+    ]);
+    let mut expected = vec!["08GENEVA20003", "08GENEVA20002", "08GENEVA20001"];
+    expected.extend(february.iter().map(String::as_str));
+    assert_eq!(ids(&out), expected);
+    assert_eq!(err, UNRANKED);
+
+    // An archive from before V7 has no index for search to read: the same cables, slower,
+    // and a note saying how to add it.
+    let old = tmp.path().join("v6.db");
+    std::fs::copy(&db, &old).unwrap();
+    rusqlite::Connection::open(&old)
+        .unwrap()
+        .execute_batch("DROP INDEX paragraphs_search")
+        .unwrap();
+    for args in [
+        vec!["search", "U.S.", "--from", "2008-02", "--to", "2008-02"],
+        vec!["search", "harvest", "--marking", "U", "--limit", "3"],
+    ] {
+        let (_, want, want_err) = run(&db, &args);
+        let (code, out, err) = run(&old, &args);
+        assert_eq!((code, out), (0, want), "{args:?}");
+        assert_eq!(
+            err.replace(
+                "note: this archive predates the index search reads (migration V7), so searching it is slow; running `cable-archive ingest` on it once adds the index\n",
+                ""
+            ),
+            want_err
+        );
+        assert_ne!(err, want_err);
+    }
 }

@@ -1,20 +1,19 @@
-//! `search`: full-text search over paragraphs with SQLite FTS5, ranked by bm25, one result
-//! per cable (its best paragraph) with reference id, date, subject and a highlighted snippet,
-//! the paragraph's heading when the match is there, and how many cables matched in all.
-//! What the user types is made an FTS5 query by [`query::translate`]; the statements are
-//! `sql/read/search.sql` and `sql/read/search_snippet.sql`.
+//! `search`: full-text search over paragraphs with SQLite FTS5, one result per cable (its
+//! best or first matching paragraph) with reference id, date, subject and a highlighted
+//! snippet, the paragraph's heading when the match is there, and how many cables matched.
+//! What the user types is made an FTS5 query by [`query::translate`]; [`find`] runs it
+//! (ranked by bm25 when few enough paragraphs match, else latest first); this module checks
+//! the options and prints what was found.
 
+mod find;
 pub mod query;
+
+pub use find::{find, COUNT_MAX, RANK_MAX};
 
 use crate::query::{OutputFormat, Rows};
 use crate::read::ReadError;
-use crate::store::FtsState;
 use rusqlite::types::Value;
-use rusqlite::{named_params, Connection};
 use std::io::Write;
-
-const HITS: &str = include_str!("../../sql/read/search.sql");
-const SNIPPET: &str = include_str!("../../sql/read/search_snippet.sql");
 
 /// The search as given on the command line.
 #[derive(Debug, Clone, Default)]
@@ -49,7 +48,7 @@ pub struct Plan {
     limit: i64,
 }
 
-/// One cable found: its best-ranked paragraph.
+/// One cable found: its best-ranked paragraph, or its first matching one when unranked.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Hit {
     pub reference_id: String,
@@ -64,16 +63,27 @@ pub struct Hit {
     /// The paragraph's heading, matching words marked, when the match is in the heading.
     pub heading: Option<String>,
     pub snippet: String,
+    /// bm25 (lower is better); None when too many paragraphs matched to rank them.
     #[serde(skip)]
-    pub rank: f64,
+    pub rank: Option<f64>,
 }
 
-/// What a search found.
+/// How many cables matched before the limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Total {
+    Exact(i64),
+    /// Counting stopped here ([`COUNT_MAX`]): more cables match.
+    MoreThan(i64),
+}
+
+/// What a search found: ranked by bm25 (best first), or, when more than [`RANK_MAX`]
+/// paragraphs match, in the order the archive received the cables' text, latest first.
 #[derive(Debug)]
 pub struct Found {
     pub hits: Vec<Hit>,
-    /// Matching cables before the limit.
-    pub total: i64,
+    pub total: Total,
+    /// What the user should know about how it was found, for stderr.
+    pub notes: Vec<String>,
 }
 
 /// `--classification`: the level words and their short forms.
@@ -162,99 +172,6 @@ impl Options {
     }
 }
 
-/// An error of FTS5 itself is the query's fault: a usage mistake, said in plain words.
-fn search_error(plan: &Plan, source: rusqlite::Error) -> ReadError {
-    let message = crate::read::sqlite_message(&source);
-    if message.starts_with("fts5:") || message.starts_with("no such column") {
-        ReadError::usage_with_hint(
-            format!("search {:?}", plan.typed),
-            format!(
-                "not a query FTS5 can read ({message}; searched for {})",
-                plan.fts
-            ),
-            "words, \"a phrase\", AND, OR, NOT, NEAR(a b), prefix*, (groups), heading:word",
-        )
-    } else {
-        ReadError::Sql {
-            what: format!("search {:?}", plan.typed),
-            source,
-        }
-    }
-}
-
-/// Run a search; snippets are marked with `open`/`close`.
-pub fn find(conn: &Connection, plan: &Plan, open: &str, close: &str) -> Result<Found, ReadError> {
-    match crate::store::fts_state(conn)? {
-        FtsState::Complete => {}
-        FtsState::Absent => return Err(ReadError::NoSearchIndex),
-        FtsState::Partial => return Err(ReadError::PartialSearchIndex),
-    }
-    crate::read::require_levels(conn)?;
-    let fail = |e| search_error(plan, e);
-    let mut st = conn.prepare(HITS).map_err(fail)?;
-    let rows = st
-        .query_map(
-            named_params! {
-                ":query": plan.fts,
-                ":from": plan.from,
-                ":to": plan.to,
-                ":tag": plan.tag,
-                ":classification": plan.classification,
-                ":marking": plan.marking,
-                ":origin": plan.origin,
-                ":limit": plan.limit,
-            },
-            |r| {
-                Ok((
-                    Hit {
-                        reference_id: r.get("reference_id")?,
-                        created_at: r.get("created_at")?,
-                        subject: r.get("subject")?,
-                        classification: r.get("classification")?,
-                        origin: r.get("origin")?,
-                        paragraph_id: r.get("paragraph_id")?,
-                        paragraph_number: r.get("paragraph_number")?,
-                        level: r.get("level")?,
-                        heading: r.get("heading")?,
-                        snippet: String::new(),
-                        rank: r.get("rank")?,
-                    },
-                    r.get::<_, i64>("total")?,
-                ))
-            },
-        )
-        .map_err(fail)?;
-    let mut hits = Vec::new();
-    let mut total = 0;
-    for row in rows {
-        let (hit, t) = row.map_err(fail)?;
-        total = t;
-        hits.push(hit);
-    }
-    let mut snippet = conn.prepare(SNIPPET).map_err(fail)?;
-    for h in &mut hits {
-        let (text, heading): (Option<String>, Option<String>) = snippet
-            .query_row(
-                named_params! {
-                    ":query": plan.fts,
-                    ":paragraph_id": h.paragraph_id,
-                    ":open": open,
-                    ":close": close,
-                },
-                |r| Ok((r.get("snippet")?, r.get("heading")?)),
-            )
-            .map_err(fail)?;
-        h.snippet = text
-            .unwrap_or_default()
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ");
-        // Shown only when the match is in the heading: highlighting changed it.
-        h.heading = heading.filter(|marked| Some(marked) != h.heading.as_ref());
-    }
-    Ok(Found { hits, total })
-}
-
 /// Print what was found: the text layout (two lines per cable) without `format`, else
 /// a table, CSV or JSON with one row per cable.
 pub fn print(
@@ -324,10 +241,16 @@ pub fn print(
     crate::query::print(&rows, format, out)
 }
 
-/// What to say on stderr after the results: fix-ups of the query, and the count when the
-/// limit cut the list (`20 of 28 cables (use --limit)`) or nothing matched.
+/// What to say on stderr after the results: fix-ups of the query, how the cables were
+/// ordered when they could not be ranked, and the count when the limit cut the list
+/// (`20 of 28 cables (use --limit)`, `20 of more than 10,000 cables`) or nothing matched.
 pub fn summary(plan: &Plan, found: &Found) -> Vec<String> {
-    let mut lines: Vec<String> = plan.notes.iter().map(|n| format!("note: {n}")).collect();
+    let mut lines: Vec<String> = plan
+        .notes
+        .iter()
+        .chain(&found.notes)
+        .map(|n| format!("note: {n}"))
+        .collect();
     let shown = found.hits.len() as i64;
     if shown == 0 {
         let mut filters = Vec::new();
@@ -356,8 +279,17 @@ pub fn summary(plan: &Plan, found: &Found) -> Vec<String> {
             format!(" {}", filters.join(", "))
         };
         lines.push(format!("no cable matches {:?}{filters}", plan.typed));
-    } else if found.total > shown {
-        lines.push(format!("{shown} of {} cables (use --limit)", found.total));
+    } else {
+        match found.total {
+            Total::Exact(total) if total > shown => {
+                lines.push(format!("{shown} of {total} cables (use --limit)"));
+            }
+            Total::MoreThan(counted) => lines.push(format!(
+                "{shown} of more than {} cables (use --limit)",
+                find::thousands(counted)
+            )),
+            Total::Exact(_) => {}
+        }
     }
     lines
 }

@@ -73,6 +73,7 @@ pub const VIEWS: &[(&str, &str)] = &[
 /// lives beside the views rather than in the migrations: `ingest --no-fts` goes without it.
 const FTS_TABLES: &str = include_str!("../../sql/fts/tables.sql");
 const FTS_TRIGGERS: &str = include_str!("../../sql/fts/triggers.sql");
+const FTS_OPTIMIZE: &str = include_str!("../../sql/fts/optimize.sql");
 const FTS_DROP: &str = include_str!("../../sql/fts/drop.sql");
 
 /// The indexed tables: (FTS table, content table, indexed columns), as in `sql/fts/`.

@@ -682,9 +682,10 @@ impl Writer {
     }
 
     /// Build the search index over everything stored, `FTS_CHUNK` rows per transaction so
-    /// the checkpointer copies the index into the file while it grows, then install the
-    /// triggers that keep it in step, which mark it complete. A build cut short (Ctrl-C here,
-    /// or a kill) leaves tables without triggers, which the next run drops and builds again.
+    /// the checkpointer copies the index into the file while it grows, merge it into one
+    /// segment (`sql/fts/optimize.sql`), then install the triggers that keep it in step,
+    /// which mark it complete. A build cut short (Ctrl-C here, or a kill) leaves tables
+    /// without triggers, which the next run drops and builds again.
     /// `progress(done, total)` in rows; returns false when `stop` cut it short.
     pub fn build_search_index(
         &mut self,
@@ -725,6 +726,14 @@ impl Writer {
                 progress(done as u64, total as u64);
             }
         }
+        if stop() {
+            return Ok(false);
+        }
+        self.conn.execute_batch(&format!(
+            "BEGIN IMMEDIATE;\n{}\nCOMMIT;",
+            super::FTS_OPTIMIZE
+        ))?;
+        self.bound_wal()?;
         self.conn.execute_batch(&format!(
             "BEGIN IMMEDIATE;\n{}\nCOMMIT;",
             super::FTS_TRIGGERS
