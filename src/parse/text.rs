@@ -152,7 +152,11 @@ fn is_ascii_ws(c: u8) -> bool {
 }
 
 pub fn is_blank(s: &str) -> bool {
-    trim(s).is_empty()
+    match s.bytes().find(|&c| !is_ascii_ws(c)) {
+        None => true,
+        Some(c) if c < 0x80 => false,
+        Some(_) => trim(s).is_empty(),
+    }
 }
 
 /// Collapse every run of white space (NBSP included) to one space.
@@ -282,7 +286,7 @@ pub fn banner_classification(line: &str) -> Option<&'static str> {
         .collect();
     // The word opens the line, after at most two stray letters (`CC O N F I…`, `CSE C R E T`);
     // `RUCNSE/US SECRET SERVICE` is an addressee, not a banner.
-    let at = |word: &str| letters.find(word).is_some_and(|i| i <= 2);
+    let at = |word: &str| (0..=2).any(|i| letters.get(i..).is_some_and(|l| l.starts_with(word)));
     if at("TOPSECRET") {
         Some("TOP SECRET")
     } else if at("CONFIDENTIAL") || at("ONFIDENTIAL") {
