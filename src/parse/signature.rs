@@ -79,12 +79,8 @@ pub fn parse(lines: &mut Vec<&str>, b: &mut Body) -> Option<String> {
         lines.pop();
         return None;
     }
-    if let Some(c) = may_end_in_name(last)
-        .then(|| GLUED_SIGNER.captures(last))
-        .flatten()
-    {
-        let name = &c[2];
-        let before = c[1].trim_end();
+    if let Some((before, name)) = glued_signer(last) {
+        let before = before.trim_end();
         // After a lower-case word only an all-caps name is a signature (`… Portal:Unit
         // ed_Kingdom TUTTLE`), except the London website plug's `…index. cfm Tuttle`.
         let after_word = before.ends_with(|ch: char| ch.is_lowercase());
@@ -99,20 +95,49 @@ pub fn parse(lines: &mut Vec<&str>, b: &mut Body) -> Option<String> {
     None
 }
 
-/// Whether `GLUED_SIGNER` can match `line`: its name is a suffix of the line's last run of
-/// `[A-Za-z'-]` that starts with a capital and has three characters or more. A test on a few
-/// bytes before a capture over a whole paragraph line.
-fn may_end_in_name(line: &str) -> bool {
-    let run = line
-        .bytes()
-        .rev()
-        .take_while(|c| c.is_ascii_alphabetic() || matches!(c, b'\'' | b'-'));
-    let (mut len, mut capital) = (0, false);
-    for c in run {
-        len += 1;
-        capital |= c.is_ascii_uppercase();
+/// `GLUED_SIGNER`'s (text, name) for `line`. The name is a suffix of the line's last run of
+/// `[A-Za-z'-]`, and the greedy `^(.*…)` makes it the shortest one that matches: after a `'`
+/// inside the run (`O'` / `BRIEN`), else the whole run after one of the contexts. Found so on
+/// an ASCII line without `END`, in a few steps at its end; the regex (a capture over the whole
+/// paragraph line) for the rest.
+fn glued_signer(line: &str) -> Option<(&str, &str)> {
+    let b = line.as_bytes();
+    let in_run = |c: u8| c.is_ascii_alphabetic() || c == b'\'' || c == b'-';
+    let run = b.len() - b.iter().rev().take_while(|&&c| in_run(c)).count();
+    if b.len() - run < 3 || !b[run..].iter().any(u8::is_ascii_uppercase) {
+        return None;
     }
-    len >= 3 && capital
+    if !line.is_ascii() || line.contains("END") || line.contains('\n') {
+        let c = GLUED_SIGNER.captures(line)?;
+        return Some((c.get(1)?.as_str(), c.get(2)?.as_str()));
+    }
+    let is_name = |n: &[u8]| match n {
+        [first, rest @ ..] if first.is_ascii_uppercase() && rest.len() >= 2 => {
+            rest.iter()
+                .all(|&c| c.is_ascii_uppercase() || c == b'\'' || c == b'-')
+                || (rest[0].is_ascii_lowercase() && rest[1..].iter().all(|&c| in_run(c)))
+        }
+        _ => false,
+    };
+    if let Some(e) = (run + 1..=b.len() - 3)
+        .rev()
+        .find(|&e| b[e - 1] == b'\'' && is_name(&b[e..]))
+    {
+        return Some((&line[..e], &line[e..]));
+    }
+    let before = &line[..run];
+    let text = before.trim_end_matches(|c: char| matches!(c, ' ' | '\t'..='\r'));
+    let spaced = text.len() < before.len();
+    let last = text.bytes().last();
+    let word_before_cfm = text.strip_suffix("cfm").is_some_and(|t| {
+        t.bytes()
+            .last()
+            .is_some_and(|c| c.is_ascii_alphanumeric() || c == b'_')
+    });
+    let context = last.is_some_and(|c| b".!?)\"'*:".contains(&c) || c.is_ascii_digit())
+        || (spaced && last.is_some_and(|c| c.is_ascii_lowercase()))
+        || (spaced && text.ends_with("cfm") && !word_before_cfm);
+    (context && is_name(&b[run..])).then(|| (before, &line[run..]))
 }
 
 /// Whether `TRAILER` can match `t`: its labels open the line (N, B, #, E, S, D, T or a
@@ -262,6 +287,50 @@ fn signer_name(words: &[&str]) -> String {
         return names[0].to_string();
     }
     names.join(" ")
+}
+
+#[cfg(test)]
+mod glued_tests {
+    use super::*;
+
+    #[test]
+    fn glued_signer_as_the_regex_captures() {
+        for line in [
+            "END TALKING POINTS. RICE",
+            "the text ends here. RICE",
+            "the text ends here.RICE",
+            "said the minister TUTTLE",
+            "said the minister Tuttle",
+            "said the minister\tTuttle",
+            "index. cfm Tuttle",
+            "xcfm Tuttle",
+            "see para 3 SMITH",
+            "(reftel) JONES",
+            "quote: \"HELLO\" O'BRIEN",
+            "it is O'BRIEN",
+            "it isO'BRIEN",
+            "all done MC'K",
+            "Washington DC 20520 LeBaron",
+            "Washington DC LeBaron",
+            "no name here.",
+            "A. B",
+            "ended* Smith-Jones",
+            "ended? ABC-",
+            "ended! Ab",
+            "END COMMENT   RICE",
+            "caf\u{e9} RICE",
+            "done. rice",
+            "done. RI",
+            "  RICE",
+            "RICE",
+        ] {
+            let want = GLUED_SIGNER
+                .captures(line)
+                .map(|c| (c[1].to_string(), c[2].to_string()));
+            let got = glued_signer(line).map(|(a, b)| (a.to_string(), b.to_string()));
+            assert_eq!(got, want, "{line:?}");
+        }
+    }
 }
 
 #[cfg(test)]
