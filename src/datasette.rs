@@ -211,10 +211,11 @@ const VIEWS: &[ViewConfig] = &[
     ("most_cited", &["in_archive"], None),
 ];
 
-/// Tables Datasette should not list: the schema history and the aggregate tables behind the
-/// views (the views are the interface). Datasette hides the FTS tables by itself.
+/// Tables Datasette should not list: the schema history, the indexes a load set aside and
+/// the aggregate tables behind the views (the views are the interface). Datasette hides the
+/// FTS tables by itself.
 fn internal(name: &str) -> bool {
-    name == "_refinery_schema_history" || name.starts_with("agg_")
+    name == "_refinery_schema_history" || name == "pending_indexes" || name.starts_with("agg_")
 }
 
 /// The first comment paragraph of a view's SQL file: what it answers and its columns.
