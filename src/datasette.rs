@@ -307,7 +307,7 @@ fn table_entries(names: &[String]) -> Vec<Entry> {
         if name.starts_with("agg_") {
             meta.insert(
                 "description".into(),
-                json!("Internal: counts behind the views, recomputed at the end of each ingest (sql/aggregates/refresh.sql). Query the views."),
+                json!("Internal: rows and counts behind the views, kept by each ingest (sql/aggregates/). Query the views."),
             );
         }
         config.insert("hidden".into(), json!(true));

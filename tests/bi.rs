@@ -177,9 +177,10 @@ fn citation_keys_and_aggregates_follow_later_ingests() {
 
 #[test]
 fn a_refresh_cut_short_is_completed_by_the_next_ingest() {
-    // A run killed after its cables were committed and before the refresh leaves cables
-    // without their agg_cables rows: simulated by removing them; the next ingest, even with
-    // nothing to read, finds them stale and recomputes.
+    // A run killed after its cables were committed and before the refresh leaves its counts
+    // out of date, and stays `running`: the next ingest, even with nothing to read, marks it
+    // failed and recomputes them. agg_cables rows missing (an archive of an older version,
+    // rows removed by hand) are found stale and recomputed.
     let tmp = tempfile::tempdir().unwrap();
     let db = tmp.path().join("archive.db");
     assert_eq!(ingest(&db, &[&examples()]).0, 0);
@@ -195,12 +196,25 @@ fn a_refresh_cut_short_is_completed_by_the_next_ingest() {
     assert_eq!(one::<i64>(&db, "SELECT count(*) FROM cable_overview"), 0);
     assert_eq!(ingest(&db, &[&examples()]).0, 0);
     assert_eq!(one::<i64>(&db, "SELECT count(*) FROM cable_overview"), 5);
+    let counts = "SELECT tag || ' ' || cables FROM tag_counts ORDER BY tag";
+    assert_eq!(strings(&db, counts), before);
+
+    Connection::open(&db)
+        .unwrap()
+        .execute_batch(
+            "DELETE FROM agg_tag_counts;
+             UPDATE ingest_runs SET status = 'running' WHERE id = (SELECT max(id) FROM ingest_runs);",
+        )
+        .unwrap();
+    assert!(strings(&db, counts).is_empty());
+    assert_eq!(ingest(&db, &[&examples()]).0, 0);
+    assert_eq!(strings(&db, counts), before);
     assert_eq!(
-        strings(
+        one::<i64>(
             &db,
-            "SELECT tag || ' ' || cables FROM tag_counts ORDER BY tag"
+            "SELECT count(*) FROM ingest_runs WHERE status = 'failed'"
         ),
-        before
+        1
     );
 }
 
