@@ -310,6 +310,12 @@ fn table_entries(names: &[String]) -> Vec<Entry> {
                 json!("Internal: rows and counts behind the views, kept by each ingest (sql/aggregates/). Query the views."),
             );
         }
+        if name == "pending_indexes" {
+            meta.insert(
+                "description".into(),
+                json!("Internal: indexes a first load has set aside, created again when it ends (or by the next ingest after a killed one). Empty between runs."),
+            );
+        }
         config.insert("hidden".into(), json!(true));
         out.push((name.clone(), meta, config));
     }
