@@ -81,8 +81,8 @@ const BATCH: usize = 10000;
 /// Rows indexed per transaction while the search index is built (paragraphs: ~150 MB of text).
 const FTS_CHUNK: i64 = 200_000;
 /// An archive holding fewer cables than this when a run starts is loaded with its deferrable
-/// indexes dropped (`super::indexes`): rebuilding them over so few rows costs less than a
-/// second, while keeping them row by row through a large load costs minutes.
+/// indexes dropped (`super::indexes`): creating them again over so few rows is quick, and a
+/// large first load saves their per-row upkeep (README, Performance).
 const DEFER_INDEXES_BELOW: i64 = 10_000;
 /// WAL length (in pages) past which the writer finishes the checkpoint itself so that the
 /// next transaction starts the WAL over (1 GiB of 4 KiB pages).
@@ -695,9 +695,8 @@ impl Writer {
     pub fn finish_load(&mut self) -> Result<(), StoreError> {
         self.commit()?;
         if self.deferred {
-            let wal_pages = Arc::clone(&self.wal_pages);
-            let conn = &self.conn;
-            super::indexes::restore(conn, &mut || bound_wal(conn, &wal_pages))?;
+            let (conn, wal_pages) = (&self.conn, &self.wal_pages);
+            super::indexes::restore(conn, &mut || bound_wal(conn, wal_pages))?;
             self.deferred = false;
         }
         Ok(())
