@@ -211,10 +211,11 @@ const VIEWS: &[ViewConfig] = &[
     ("most_cited", &["in_archive"], None),
 ];
 
-/// Tables Datasette should not list: the schema history and the aggregate tables behind the
-/// views (the views are the interface). Datasette hides the FTS tables by itself.
+/// Tables Datasette should not list: the schema history, the indexes a load set aside and
+/// the aggregate tables behind the views (the views are the interface). Datasette hides the
+/// FTS tables by itself.
 fn internal(name: &str) -> bool {
-    name == "_refinery_schema_history" || name.starts_with("agg_")
+    name == "_refinery_schema_history" || name == "pending_indexes" || name.starts_with("agg_")
 }
 
 /// The first comment paragraph of a view's SQL file: what it answers and its columns.
@@ -306,7 +307,13 @@ fn table_entries(names: &[String]) -> Vec<Entry> {
         if name.starts_with("agg_") {
             meta.insert(
                 "description".into(),
-                json!("Internal: counts behind the views, recomputed at the end of each ingest (sql/aggregates/refresh.sql). Query the views."),
+                json!("Internal: rows and counts behind the views, kept by each ingest (sql/aggregates/). Query the views."),
+            );
+        }
+        if name == "pending_indexes" {
+            meta.insert(
+                "description".into(),
+                json!("Internal: indexes a first load has set aside, created again when it ends (or by the next ingest after a killed one). Empty between runs."),
             );
         }
         config.insert("hidden".into(), json!(true));

@@ -177,9 +177,10 @@ fn citation_keys_and_aggregates_follow_later_ingests() {
 
 #[test]
 fn a_refresh_cut_short_is_completed_by_the_next_ingest() {
-    // A run killed after its cables were committed and before the refresh leaves cables
-    // without their agg_cables rows: simulated by removing them; the next ingest, even with
-    // nothing to read, finds them stale and recomputes.
+    // A run killed after its cables were committed and before the refresh leaves its counts
+    // out of date, and stays `running`: the next ingest, even with nothing to read, marks it
+    // failed and recomputes them. agg_cables rows missing (an archive of an older version,
+    // rows removed by hand) are found stale and recomputed.
     let tmp = tempfile::tempdir().unwrap();
     let db = tmp.path().join("archive.db");
     assert_eq!(ingest(&db, &[&examples()]).0, 0);
@@ -195,13 +196,144 @@ fn a_refresh_cut_short_is_completed_by_the_next_ingest() {
     assert_eq!(one::<i64>(&db, "SELECT count(*) FROM cable_overview"), 0);
     assert_eq!(ingest(&db, &[&examples()]).0, 0);
     assert_eq!(one::<i64>(&db, "SELECT count(*) FROM cable_overview"), 5);
+    let counts = "SELECT tag || ' ' || cables FROM tag_counts ORDER BY tag";
+    assert_eq!(strings(&db, counts), before);
+
+    Connection::open(&db)
+        .unwrap()
+        .execute_batch(
+            "DELETE FROM agg_tag_counts;
+             UPDATE ingest_runs SET status = 'running' WHERE id = (SELECT max(id) FROM ingest_runs);",
+        )
+        .unwrap();
+    assert!(strings(&db, counts).is_empty());
+    assert_eq!(ingest(&db, &[&examples()]).0, 0);
+    assert_eq!(strings(&db, counts), before);
     assert_eq!(
-        strings(
+        one::<i64>(
             &db,
-            "SELECT tag || ' ' || cables FROM tag_counts ORDER BY tag"
+            "SELECT count(*) FROM ingest_runs WHERE status = 'failed'"
         ),
-        before
+        1
     );
+}
+
+/// The aggregate tables and the citation keys of an archive, one line per row, sorted.
+fn aggregate_rows(db: &Path) -> Vec<String> {
+    let conn = Connection::open(db).unwrap();
+    let mut out = Vec::new();
+    for table in [
+        "agg_cables",
+        "agg_tag_counts",
+        "agg_cables_per_month",
+        "agg_recipient_counts",
+        "agg_most_cited",
+        "(SELECT id, target_cable_id FROM cable_references)",
+    ] {
+        let mut st = conn.prepare(&format!("SELECT * FROM {table}")).unwrap();
+        let n = st.column_count();
+        let rows = st
+            .query_map([], |r| {
+                Ok((0..n)
+                    .map(|i| format!("{:?}", r.get::<_, rusqlite::types::Value>(i).unwrap()))
+                    .collect::<Vec<_>>()
+                    .join("|"))
+            })
+            .unwrap()
+            .map(|r| format!("{table}: {}", r.unwrap()));
+        out.extend(rows);
+    }
+    out.sort();
+    out
+}
+
+/// The same computed from scratch: a copy of the archive without any aggregate row or
+/// citation key, ingested with nothing to read, recomputes them all from the stored rows
+/// (`sql/aggregates/rows.sql` and `counts.sql`).
+fn recomputed(db: &Path) -> Vec<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("copy.db");
+    std::fs::copy(db, &copy).unwrap();
+    Connection::open(&copy)
+        .unwrap()
+        .execute_batch(
+            "DELETE FROM agg_cables; DELETE FROM agg_tag_counts; DELETE FROM agg_cables_per_month;
+             DELETE FROM agg_recipient_counts; DELETE FROM agg_most_cited;
+             UPDATE cable_references SET target_cable_id = NULL;",
+        )
+        .unwrap();
+    let nothing = dir.path().join("nothing");
+    std::fs::create_dir(&nothing).unwrap();
+    let (code, stderr) = ingest(&copy, &[&nothing]);
+    assert_eq!(code, 0, "{stderr}");
+    aggregate_rows(&copy)
+}
+
+#[test]
+fn aggregates_kept_by_the_writer_equal_a_recomputation_after_every_kind_of_ingest() {
+    // The writer stores each cable's agg_cables row with the cable and the counts are
+    // recomputed at the end of a run; after each kind of run they must be what a
+    // recomputation from the stored rows gives.
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("archive.db");
+    let check = |what: &str| {
+        let (kept, fresh) = (aggregate_rows(&db), recomputed(&db));
+        assert!(
+            kept.iter().any(|r| r.starts_with("agg_tag_counts: ")),
+            "{what}"
+        );
+        let only = |a: &[String], b: &[String]| -> Vec<String> {
+            a.iter()
+                .filter(|r| !b.contains(r))
+                .take(10)
+                .cloned()
+                .collect()
+        };
+        assert_eq!(
+            (only(&kept, &fresh), only(&fresh, &kept)),
+            (vec![], vec![]),
+            "{what}: rows only kept by the writer, only recomputed"
+        );
+        assert_eq!(kept, fresh, "{what}");
+    };
+    // Other renderings of stored cables, a format per run: a richer source rewrites a cable's
+    // rows (a first load, with its indexes set aside), a poorer one only adds its metadata.
+    if let Some(corpus) = corpus() {
+        for part in ["raw", "cables.csv", "html", "page-text"] {
+            let (code, stderr) = ingest(&db, &[&corpus.join(part)]);
+            assert_eq!(code, 0, "{part}: {stderr}");
+            check(part);
+        }
+    }
+    // The examples in a folder of their own: new cables, a cited cable arriving later, a
+    // changed file (a new version of a cable, with other tags), every cable rewritten
+    // (--full), and a file gone and forgotten.
+    let ex = tmp.path().join("ex");
+    std::fs::create_dir(&ex).unwrap();
+    for f in ["08TOKYO3205.txt", "cables.csv"] {
+        std::fs::copy(examples().join(f), ex.join(f)).unwrap();
+    }
+    assert_eq!(ingest(&db, &[&ex]).0, 0);
+    check("examples");
+    cited_file(&ex);
+    assert_eq!(ingest(&db, &[&ex]).0, 0);
+    check("a cited cable");
+    let page = ex.join("08TOKYO3205.txt");
+    let text = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(
+        &page,
+        text.replace("TAGS: PREL PGOV ECON JA RS KN", "TAGS: PREL PGOV JA KS"),
+    )
+    .unwrap();
+    let (code, stderr) = ingest(&db, &[&ex]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains(" 1 updated"), "{stderr}");
+    check("a new version");
+    assert_eq!(ingest_with(&db, &["--full"], &[&ex]).0, 0);
+    check("--full");
+    std::fs::remove_file(ex.join("09STATE1234.txt")).unwrap();
+    assert_eq!(ingest_with(&db, &["--forget-gone"], &[&ex]).0, 0);
+    check("--forget-gone");
 }
 
 #[test]

@@ -188,6 +188,78 @@ fn sigint_and_sigterm_stop_after_a_batch_with_a_summary_and_a_rerun_completes() 
     }
 }
 
+/// Every index made by CREATE INDEX, as `name: sql`, in name order.
+fn index_definitions(db: &Path) -> Vec<String> {
+    query(
+        db,
+        "SELECT name || ': ' || sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name",
+    )
+}
+
+#[test]
+fn a_load_killed_with_its_indexes_set_aside_gets_them_back_from_the_next_ingest() {
+    // A first load drops the indexes it does not need and lists them in pending_indexes, in
+    // the transaction of its first batch (10,000 cables); killed before it creates them again,
+    // it leaves them listed, and the next ingest creates every one as the migrations made it.
+    let tmp = tempfile::tempdir().unwrap();
+    let input = synthetic_csv(tmp.path(), 12_000);
+    let clean = tmp.path().join("clean.db");
+    assert_eq!(ingest(&clean, &[&input]).0, 0);
+    let want = index_definitions(&clean);
+    assert!(want
+        .iter()
+        .any(|i| i.starts_with("paragraphs_marking: CREATE INDEX")));
+    assert_eq!(
+        one::<i64>(&clean, "SELECT count(*) FROM pending_indexes"),
+        0
+    );
+
+    let db = tmp.path().join("killed.db");
+    let mut child = spawn_ingest(&db, &input);
+    let started = Instant::now();
+    let pending = |db: &Path| -> i64 {
+        rusqlite::Connection::open(db)
+            .and_then(|c| c.query_row("SELECT count(*) FROM pending_indexes", [], |r| r.get(0)))
+            .unwrap_or(0)
+    };
+    while pending(&db) == 0 {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the load ended before its first batch was seen"
+        );
+        assert!(started.elapsed() < Duration::from_secs(120));
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    assert_sound(&db);
+    let listed: Vec<String> = query(
+        &db,
+        "SELECT name || ': ' || sql FROM pending_indexes ORDER BY name",
+    );
+    let left = index_definitions(&db);
+    // What is neither created nor listed is lost: each is one or the other, and the two lists
+    // together are the clean archive's indexes (or the run got to create some again first).
+    let mut together: Vec<String> = listed.iter().chain(&left).cloned().collect();
+    together.sort();
+    assert_eq!(together, want);
+    assert!(!listed.is_empty());
+    // Readers work meanwhile (only slower).
+    assert!(
+        one::<i64>(
+            &db,
+            "SELECT count(*) FROM cables WHERE origin = 'Embassy Tokyo'"
+        ) >= 10_000
+    );
+
+    let (code, stderr) = ingest(&db, &[&input]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_sound(&db);
+    assert_eq!(one::<i64>(&db, "SELECT count(*) FROM pending_indexes"), 0);
+    assert_eq!(index_definitions(&db), want);
+    assert_eq!(fingerprint(&db), fingerprint(&clean));
+}
+
 /// A signal through the `kill` command (no libc crate needed).
 fn send_signal(pid: u32, signal: &str) {
     let status = Command::new("kill")

@@ -1,7 +1,8 @@
--- The cables whose aggregate rows are out of date, into `temp.stale` (read by refresh.sql):
+-- The cables whose aggregate rows are out of date, into `temp.stale` (read by rows.sql):
 -- those written since their `agg_cables` row was computed (a cable's ingest_run_id changes
--- whenever a run writes it) or without one. That is every cable after a first load, the
--- cables of this run afterwards, and those of a run killed before its refresh.
+-- whenever a run writes it) or without one. The writer stores the row with the cable, so
+-- these are only the cables of an archive written by an older cable-archive (every cable
+-- then, once) and rows removed by hand.
 CREATE TEMP TABLE IF NOT EXISTS stale (id INTEGER PRIMARY KEY);
 DELETE FROM temp.stale;
 INSERT INTO temp.stale

@@ -3,6 +3,7 @@
 //! Storing never parses text.
 
 pub mod aggregates;
+pub mod indexes;
 mod safety;
 mod writer;
 
@@ -253,6 +254,9 @@ pub fn open(path: &Path) -> Result<Connection, StoreError> {
         "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
     )
     .map_err(open_err)?;
+    // Indexes a killed load left dropped come back first: a migration may read or replace
+    // them, and the writer decides afresh whether to set them aside again.
+    indexes::restore(&conn, &mut || Ok(()))?;
     embedded::migrations::runner()
         .set_migration_table_name("_refinery_schema_history")
         .run(&mut conn)

@@ -80,6 +80,10 @@ struct Stored {
 const BATCH: usize = 10000;
 /// Rows indexed per transaction while the search index is built (paragraphs: ~150 MB of text).
 const FTS_CHUNK: i64 = 200_000;
+/// An archive holding fewer cables than this when a run starts is loaded with its deferrable
+/// indexes dropped (`super::indexes`): creating them again over so few rows is quick, and a
+/// large first load saves their per-row upkeep (README, Performance).
+const DEFER_INDEXES_BELOW: i64 = 10_000;
 /// WAL length (in pages) past which the writer finishes the checkpoint itself so that the
 /// next transaction starts the WAL over (1 GiB of 4 KiB pages).
 const WAL_LIMIT_PAGES: i32 = 256 * 1024;
@@ -95,6 +99,13 @@ pub struct Writer {
     /// A 64-bit hash of every reference id written in this run: on a fresh archive, an id
     /// not in it needs no lookup (a collision only costs one).
     seen: HashSet<u64>,
+    /// Drop the deferrable indexes at the first cable written (the archive was nearly empty).
+    defer_indexes: bool,
+    /// They are dropped: the load ends by creating them again.
+    deferred: bool,
+    /// The run wrote cables or merged their metadata, or found a run killed before its end:
+    /// the counts of the aggregate tables are recomputed when it finishes.
+    changed: bool,
     /// Build the search index when the run ends (it is absent and wanted).
     build_fts: bool,
     /// Pages in the WAL after the last commit (from SQLite's WAL hook).
@@ -118,11 +129,13 @@ impl Writer {
         let run_id = conn.last_insert_rowid();
         // Only one ingest writes at a time (the caller holds the lock), so a run still marked
         // `running` was killed (SIGKILL, a power cut) before it could record its end.
-        conn.execute(
+        // Such a run may have written cables without recomputing the counts.
+        let killed = conn.execute(
             "UPDATE ingest_runs SET status = 'failed' WHERE status = 'running' AND id <> ?1",
             [run_id],
         )?;
-        let fresh = conn.query_row("SELECT NOT EXISTS (SELECT 1 FROM cables)", [], |r| r.get(0))?;
+        let cables: i64 = conn.query_row("SELECT count(*) FROM cables", [], |r| r.get(0))?;
+        let fresh = cables == 0;
         // Bulk-load settings that keep every commit crash-safe: WAL with synchronous=NORMAL
         // stays (a killed run loses at most the open batch, never the file). The page cache
         // grows, and this connection never checkpoints: a `Checkpointer` thread copies the
@@ -145,6 +158,9 @@ impl Writer {
             tag_ids: HashMap::new(),
             fresh,
             seen: HashSet::new(),
+            defer_indexes: cables < DEFER_INDEXES_BELOW,
+            deferred: false,
+            changed: killed > 0,
             build_fts: fts && state != FtsState::Complete,
             wal_pages,
         })
@@ -180,12 +196,7 @@ impl Writer {
     /// WAL passes `WAL_LIMIT_PAGES`, a RESTART checkpoint copies what the checkpointer has not
     /// (the last batch or so) and the next transaction writes the WAL from its start again.
     fn bound_wal(&mut self) -> Result<(), StoreError> {
-        if self.wal_pages.load(Ordering::Relaxed) > WAL_LIMIT_PAGES {
-            self.conn
-                .query_row("PRAGMA wal_checkpoint(RESTART)", [], |_| Ok(()))?;
-            self.wal_pages.store(0, Ordering::Relaxed);
-        }
-        Ok(())
+        bound_wal(&self.conn, &self.wal_pages)
     }
 
     /// Record an input that could not be ingested (`kind` `rejected`) or that was walked past
@@ -400,6 +411,8 @@ impl Writer {
                 sets.join(", ")
             ))?
             .execute(params![id, sha])?;
+        super::aggregates::store_metadata(&self.conn, id)?;
+        self.changed = true;
         Ok(())
     }
 
@@ -504,6 +517,11 @@ impl Writer {
     }
 
     fn insert(&mut self, id: Option<i64>, c: &Cable) -> Result<i64, StoreError> {
+        if self.defer_indexes && !self.deferred {
+            // In this batch's transaction: the drop and its record commit with the cables.
+            super::indexes::defer(&self.conn)?;
+            self.deferred = true;
+        }
         self.conn
             .prepare_cached(
                 "INSERT INTO cables (id, reference_id, created_at, released_at, classification, origin,
@@ -646,6 +664,8 @@ impl Writer {
                 ])?;
             }
         }
+        super::aggregates::store_row(&self.conn, cable_id, self.run_id, c)?;
+        self.changed = true;
         Ok(cable_id)
     }
 
@@ -671,9 +691,15 @@ impl Writer {
         Ok(id)
     }
 
-    /// Commit the last batch.
+    /// Commit the last batch and create the indexes the load set aside.
     pub fn finish_load(&mut self) -> Result<(), StoreError> {
-        self.commit()
+        self.commit()?;
+        if self.deferred {
+            let (conn, wal_pages) = (&self.conn, &self.wal_pages);
+            super::indexes::restore(conn, &mut || bound_wal(conn, wal_pages))?;
+            self.deferred = false;
+        }
+        Ok(())
     }
 
     /// Does the run still have the search index to build?
@@ -765,7 +791,7 @@ impl Writer {
                 counts.skipped as i64,
             ],
         )?;
-        super::aggregates::refresh(&self.conn)?;
+        super::aggregates::refresh(&self.conn, self.changed)?;
         // Leave the file as readers want it: statistics for the planner, the WAL folded back
         // in, the default checkpoint interval restored.
         self.conn.execute_batch(
@@ -782,4 +808,13 @@ impl Writer {
             .query_row("PRAGMA journal_mode = DELETE", [], |_| Ok(()));
         Ok(())
     }
+}
+
+/// `Writer::bound_wal` for a connection and its WAL hook's page count.
+fn bound_wal(conn: &Connection, wal_pages: &AtomicI32) -> Result<(), StoreError> {
+    if wal_pages.load(Ordering::Relaxed) > WAL_LIMIT_PAGES {
+        conn.query_row("PRAGMA wal_checkpoint(RESTART)", [], |_| Ok(()))?;
+        wal_pages.store(0, Ordering::Relaxed);
+    }
+    Ok(())
 }

@@ -9,6 +9,18 @@ pub fn examples() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("examples")
 }
 
+/// The development corpus (`../shared/corpus`, 980 cables in four formats), or None with a
+/// notice when it is not beside the checkout.
+pub fn corpus() -> Option<PathBuf> {
+    let c = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    if c.join("truth-dev.jsonl").exists() {
+        Some(c)
+    } else {
+        eprintln!("NOTICE: ../shared/corpus not found; skipping the corpus part of this test");
+        None
+    }
+}
+
 pub fn bin() -> Command {
     Command::cargo_bin("cable-archive").unwrap()
 }
