@@ -6,7 +6,9 @@
 //! in force.
 
 use super::markings::portion_marking;
-use super::text::{collapse_ws, has_dashes, has_stars, is_blank, is_ws, trim, trim_end};
+use super::text::{
+    collapse_ws, has_dashes, has_stars, is_ascii_ws, is_blank, is_ws, trim, trim_end,
+};
 use crate::model::Paragraph;
 
 // `=====` frames or underlines a heading as dashes do (`Summary` / `=======`).
@@ -19,7 +21,7 @@ re!(HEADING_BEFORE_RULE, r"^\s*(\S.{0,78}?)\s*-{5,}\s*$");
 pub fn is_rule(line: &str) -> bool {
     // Cheap test first: this runs several times on every body line.
     // The first byte that is not ASCII white space; a non-ASCII one may be Unicode white space.
-    let first = line.bytes().find(|&c| !matches!(c, b' ' | b'\t'..=b'\r'));
+    let first = line.bytes().find(|&c| !is_ascii_ws(c));
     match first {
         Some(b'-' | b'=') => RULE.is_match(line),
         Some(c) if c >= 0x80 => {

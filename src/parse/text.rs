@@ -52,12 +52,11 @@ fn has_of(line: &str) -> bool {
     if !any_byte(b, |c| c.is_ascii_digit() | (c >= 0x80)) {
         return false;
     }
-    let is_space = |c: &&u8| matches!(c, b' ' | b'\t'..=b'\r');
     let numberish = |c: Option<&u8>| c.is_some_and(|&c| c.is_ascii_digit() || c >= 0x80);
     let mut from = 0;
     while let Some(at) = OF.find(&b[from..]).map(|i| from + i) {
-        if numberish(b[..at].iter().rev().find(|c| !is_space(c)))
-            && numberish(b[at + 4..].iter().find(|c| !is_space(c)))
+        if numberish(b[..at].iter().rev().find(|&&c| !is_ascii_ws(c)))
+            && numberish(b[at + 4..].iter().find(|&&c| !is_ascii_ws(c)))
         {
             return true;
         }
@@ -147,7 +146,7 @@ pub fn trim_end(s: &str) -> &str {
 }
 
 /// White space as `char::is_whitespace` says for ASCII: space and U+0009–U+000D.
-fn is_ascii_ws(c: u8) -> bool {
+pub fn is_ascii_ws(c: u8) -> bool {
     matches!(c, b' ' | b'\t'..=b'\r')
 }
 
@@ -167,16 +166,15 @@ pub fn collapse_ws(s: &str) -> String {
         // doubled spaces, spaces at the ends): the char walk with `is_ws` cost several times
         // as much, on summaries of thousands of bytes.
         let b = s.as_bytes();
-        let is_space = |c: u8| matches!(c, b' ' | b'\t'..=b'\r');
-        let mut i = b.iter().position(|&c| !is_space(c)).unwrap_or(b.len());
+        let mut i = b.iter().position(|&c| !is_ascii_ws(c)).unwrap_or(b.len());
         let mut start = i;
         while i < b.len() {
-            if !is_space(b[i]) {
+            if !is_ascii_ws(b[i]) {
                 i += 1;
                 continue;
             }
             let end = (i + 1..b.len())
-                .find(|&j| !is_space(b[j]))
+                .find(|&j| !is_ascii_ws(b[j]))
                 .unwrap_or(b.len());
             if end - i > 1 || b[i] != b' ' || end == b.len() {
                 out.push_str(&s[start..i]);
@@ -229,11 +227,7 @@ pub fn remove_inline_page_marks(line: &str) -> std::borrow::Cow<'_, str> {
 /// decides for both markers on the nearly every line that has none.
 pub fn without_page_marks(line: &str) -> Option<std::borrow::Cow<'_, str>> {
     let of = has_of(line);
-    let rest = match of.then(|| PAGE_LINE.find(line)).flatten() {
-        Some(m) => Some(&line[m.end()..]),
-        None => old_page_line(line).then_some(""),
-    };
-    match rest {
+    match page_line_rest(line, of) {
         Some(rest) if is_blank(rest) => None,
         Some(rest) => Some(remove_inline_page_marks(rest)),
         None if of => Some(INLINE_PAGE_MARK.replace_all(line, "")),
@@ -244,23 +238,22 @@ pub fn without_page_marks(line: &str) -> Option<std::borrow::Cow<'_, str>> {
 fn old_page_line(line: &str) -> bool {
     // `PAGE`, `TO` or `INFO` opens the line after white space (a non-ASCII byte may be
     // Unicode white space: left to the regex).
-    let first = line.bytes().find(|&c| !matches!(c, b' ' | b'\t'..=b'\r'));
+    let first = line.bytes().find(|&c| !is_ascii_ws(c));
     first.is_some_and(|c| matches!(c, b'P' | b'T' | b'I') || c >= 0x80)
         && OLD_PAGE_LINE.is_match(line)
 }
 
 /// If `line` is a page-break line, the text glued after it (usually empty).
 pub fn strip_page_line(line: &str) -> Option<&str> {
-    // Cheap tests first: this runs on every line of every cable.
-    if has_of(line) {
-        if let Some(m) = PAGE_LINE.find(line) {
-            return Some(&line[m.end()..]);
-        }
+    page_line_rest(line, has_of(line))
+}
+
+/// [`strip_page_line`], given whether `line` passed [`has_of`].
+fn page_line_rest(line: &str, of: bool) -> Option<&str> {
+    match of.then(|| PAGE_LINE.find(line)).flatten() {
+        Some(m) => Some(&line[m.end()..]),
+        None => old_page_line(line).then_some(""),
     }
-    if old_page_line(line) {
-        return Some("");
-    }
-    None
 }
 
 /// Upper-case letters only: `C O N F I D E N T I A L` and `Confidential` both give

@@ -15,7 +15,7 @@
 use super::{Found, Hit, Plan, Total};
 use crate::read::ReadError;
 use crate::store::FtsState;
-use rusqlite::{named_params, Connection, Row};
+use rusqlite::{named_params, Connection, Row, ToSql};
 
 const COUNT: &str = include_str!("../../sql/read/search_count.sql");
 const RANKED: &str = include_str!("../../sql/read/search.sql");
@@ -137,22 +137,27 @@ fn hit(r: &Row) -> rusqlite::Result<Hit> {
     })
 }
 
+/// The query and filter parameters both statements take (`RANKED`, `NEWEST`).
+fn filters(plan: &Plan) -> Vec<(&'static str, &dyn ToSql)> {
+    vec![
+        (":query", &plan.fts),
+        (":from", &plan.from),
+        (":to", &plan.to),
+        (":tag", &plan.tag),
+        (":classification", &plan.classification),
+        (":marking", &plan.marking),
+        (":origin", &plan.origin),
+    ]
+}
+
 /// Every matching cable ranked by its best paragraph, the first `limit` kept.
 fn ranked(conn: &Connection, statements: &Statements, plan: &Plan) -> rusqlite::Result<Found> {
     let mut st = conn.prepare(&statements.sql(RANKED))?;
-    let rows = st.query_map(
-        named_params! {
-            ":query": plan.fts,
-            ":from": plan.from,
-            ":to": plan.to,
-            ":tag": plan.tag,
-            ":classification": plan.classification,
-            ":marking": plan.marking,
-            ":origin": plan.origin,
-            ":limit": plan.limit,
-        },
-        |r| Ok((hit(r)?, r.get::<_, i64>("total")?)),
-    )?;
+    let mut params = filters(plan);
+    params.push((":limit", &plan.limit));
+    let rows = st.query_map(params.as_slice(), |r| {
+        Ok((hit(r)?, r.get::<_, i64>("total")?))
+    })?;
     let mut hits = Vec::new();
     let mut total = 0;
     for row in rows {
@@ -176,23 +181,12 @@ fn newest(conn: &Connection, statements: &Statements, plan: &Plan) -> rusqlite::
         limit => limit.max(COUNT_MAX),
     };
     let (lo, hi) = bounds(conn, plan)?;
+    let cap = if counted == -1 { -1 } else { counted + 1 };
+    let mut params = filters(plan);
+    params.extend([(":cap", &cap as &dyn ToSql), (":lo", &lo), (":hi", &hi)]);
     let mut st = conn.prepare(&statements.sql(NEWEST))?;
     let cables = st
-        .query_map(
-            named_params! {
-                ":query": plan.fts,
-                ":from": plan.from,
-                ":to": plan.to,
-                ":tag": plan.tag,
-                ":classification": plan.classification,
-                ":marking": plan.marking,
-                ":origin": plan.origin,
-                ":cap": if counted == -1 { -1 } else { counted + 1 },
-                ":lo": lo,
-                ":hi": hi,
-            },
-            |r| r.get::<_, i64>(0),
-        )?
+        .query_map(params.as_slice(), |r| r.get::<_, i64>(0))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let total = match cables.len() as i64 {
         n if counted != -1 && n > counted => Total::MoreThan(counted),
