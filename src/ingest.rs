@@ -480,16 +480,23 @@ fn parse_chunks(
 /// own locks), so it needs no lock file and dies with the process.
 fn lock(db: &Path) -> anyhow::Result<std::fs::File> {
     store::check_archive_path(db)?;
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .read(true)
-        .write(true)
-        .open(db)
-        .map_err(|e| anyhow::anyhow!("{}: cannot open database: {e}", db.display()))?;
+    let open = || {
+        std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .read(true)
+            .write(true)
+            .open(db)
+            .map_err(|e| anyhow::anyhow!("{}: cannot open database: {e}", db.display()))
+    };
+    let mut file = open()?;
     let started = Instant::now();
     loop {
         match file.try_lock() {
+            // A first load moves its staging file over the archive (`store::staging`): a
+            // run that waited for it holds the lock of the file that was replaced, and
+            // takes the lock again on the one now at the path.
+            Ok(()) if !same_file(&file, db) => file = open()?,
             Ok(()) => return Ok(file),
             Err(std::fs::TryLockError::WouldBlock) if started.elapsed() < LOCK_WAIT => {
                 std::thread::sleep(Duration::from_millis(100));
@@ -736,6 +743,7 @@ pub fn run(opts: &Options) -> anyhow::Result<Counts> {
         true => None,
         false => Some(Writer::new(
             store::open(&opts.db)?,
+            &opts.db,
             &opts.arguments,
             opts.fts,
         )?),
@@ -754,10 +762,11 @@ pub fn run(opts: &Options) -> anyhow::Result<Counts> {
         more: 0,
     };
     let stop = stop_flag();
-    // Copies the WAL into the file beside the writer through the load and the index build.
-    let checkpointer = match opts.dry_run {
-        true => None,
-        false => Some(store::Checkpointer::open(&opts.db)?.spawn(CHECKPOINT_EVERY)?),
+    // Copies the WAL into the file beside the writer through the load and the index build
+    // (a staged first load has no WAL).
+    let checkpointer = match writer.as_ref().is_some_and(|w| !w.staged()) {
+        false => None,
+        true => Some(store::Checkpointer::open(&opts.db)?.spawn(CHECKPOINT_EVERY)?),
     };
     let loaded = pipeline(opts, plan, &mut writer, &mut counts, &mut messages, &stop);
     let sig = stop.load(Ordering::SeqCst);
@@ -811,6 +820,15 @@ fn report(
         "{counts} in {:.2}s -> {target}",
         elapsed.as_secs_f64()
     ));
+}
+
+/// Is `file` (open) the file now at `path`?
+fn same_file(file: &std::fs::File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), std::fs::metadata(path)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
 }
 
 /// Bytes read through the load.

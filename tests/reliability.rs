@@ -198,12 +198,15 @@ fn index_definitions(db: &Path) -> Vec<String> {
 
 #[test]
 fn a_load_killed_with_its_indexes_set_aside_gets_them_back_from_the_next_ingest() {
-    // A first load drops the indexes it does not need and lists them in pending_indexes, in
-    // the transaction of its first batch (10,000 cables); killed before it creates them again,
-    // it leaves them listed, and the next ingest creates every one as the migrations made it.
+    // A load into an archive of fewer than 10,000 cables drops the indexes it does not need
+    // and lists them in pending_indexes, in the transaction of its first batch (10,000
+    // cables); killed before it creates them again, it leaves them listed, and the next
+    // ingest creates every one as the migrations made it. (A first load into an empty archive
+    // is staged instead, so the archive here first gets the bundled examples.)
     let tmp = tempfile::tempdir().unwrap();
     let input = synthetic_csv(tmp.path(), 12_000);
     let clean = tmp.path().join("clean.db");
+    assert_eq!(ingest(&clean, &[&examples()]).0, 0);
     assert_eq!(ingest(&clean, &[&input]).0, 0);
     let want = index_definitions(&clean);
     assert!(want
@@ -215,6 +218,7 @@ fn a_load_killed_with_its_indexes_set_aside_gets_them_back_from_the_next_ingest(
     );
 
     let db = tmp.path().join("killed.db");
+    assert_eq!(ingest(&db, &[&examples()]).0, 0);
     let mut child = spawn_ingest(&db, &input);
     let started = Instant::now();
     let pending = |db: &Path| -> i64 {
@@ -258,6 +262,111 @@ fn a_load_killed_with_its_indexes_set_aside_gets_them_back_from_the_next_ingest(
     assert_eq!(one::<i64>(&db, "SELECT count(*) FROM pending_indexes"), 0);
     assert_eq!(index_definitions(&db), want);
     assert_eq!(fingerprint(&db), fingerprint(&clean));
+}
+
+/// The staging file of a first load into `db`.
+fn loading(db: &Path) -> PathBuf {
+    PathBuf::from(format!("{}.loading", db.display()))
+}
+
+#[test]
+fn a_first_load_is_staged_and_a_kill_leaves_the_archive_as_it_was() {
+    // A load into an empty archive is written to `<archive>.loading` and moved over the
+    // archive at its end: killed before, it leaves the archive empty and sound, with the run
+    // still marked running, and the next run deletes the stale file and loads everything.
+    let tmp = tempfile::tempdir().unwrap();
+    let input = synthetic_csv(tmp.path(), 12_000);
+    let clean = tmp.path().join("clean.db");
+    assert_eq!(ingest(&clean, &[&input]).0, 0);
+    assert!(!loading(&clean).exists());
+    assert_eq!(one::<String>(&clean, "PRAGMA journal_mode"), "delete");
+
+    let db = tmp.path().join("killed.db");
+    let mut child = spawn_ingest(&db, &input);
+    let started = Instant::now();
+    // Killed once the staging file holds some cables (1 MB: well past the empty schema).
+    while fs::metadata(loading(&db)).map_or(0, |m| m.len()) < 1 << 20 {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the load ended before its staging file grew"
+        );
+        assert!(started.elapsed() < Duration::from_secs(120));
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    // Meanwhile the archive is readable, and empty.
+    assert_eq!(one::<i64>(&db, "SELECT count(*) FROM cables"), 0);
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    assert_sound(&db);
+    assert_eq!(one::<i64>(&db, "SELECT count(*) FROM cables"), 0);
+    assert_eq!(
+        one::<String>(&db, "SELECT group_concat(status) FROM ingest_runs"),
+        "running"
+    );
+    assert!(loading(&db).exists(), "the killed run's staging file");
+
+    let (code, stderr) = ingest(&db, &[&input]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!loading(&db).exists(), "the stale staging file was removed");
+    assert_sound(&db);
+    assert_eq!(
+        one::<String>(
+            &db,
+            "SELECT group_concat(status, ' ' ORDER BY id) FROM ingest_runs"
+        ),
+        "failed ok"
+    );
+    assert_eq!(one::<String>(&db, "PRAGMA journal_mode"), "delete");
+    assert_eq!(fingerprint(&db), fingerprint(&clean));
+}
+
+#[test]
+fn a_first_load_writes_in_place_when_another_program_holds_the_archive_in_wal_mode() {
+    // The archive cannot leave WAL mode while another connection has it open in that mode;
+    // the load is then written into the archive itself, as any later run is.
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("held.db");
+    let empty = tmp.path().join("empty");
+    fs::create_dir(&empty).unwrap();
+    assert_eq!(ingest(&db, &[&empty]).0, 0, "an archive with no cable");
+    let holder = rusqlite::Connection::open(&db).unwrap();
+    let mode: String = holder
+        .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+    let _: i64 = holder
+        .query_row("SELECT count(*) FROM cables", [], |r| r.get(0))
+        .unwrap();
+    let clean = tmp.path().join("clean.db");
+    assert_eq!(ingest(&clean, &[&examples()]).0, 0);
+    let (code, stderr) = ingest(&db, &[&examples()]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!loading(&db).exists());
+    let cables: i64 = holder
+        .query_row("SELECT count(*) FROM cables", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(cables, one::<i64>(&clean, "SELECT count(*) FROM cables"));
+    drop(holder);
+    assert_sound(&db);
+    assert_eq!(fingerprint(&db), fingerprint(&clean));
+}
+
+#[test]
+fn a_first_load_through_a_symbolic_link_fills_the_file_it_points_to() {
+    let tmp = tempfile::tempdir().unwrap();
+    let real_dir = tmp.path().join("real");
+    fs::create_dir(&real_dir).unwrap();
+    let real = real_dir.join("archive.db");
+    let link = tmp.path().join("link.db");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    let (code, stderr) = ingest(&link, &[&examples()]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert!(!loading(&real).exists() && !loading(&link).exists());
+    assert!(one::<i64>(&real, "SELECT count(*) FROM cables") > 0);
 }
 
 /// A signal through the `kill` command (no libc crate needed).

@@ -5,9 +5,11 @@
 pub mod aggregates;
 pub mod indexes;
 mod safety;
+mod staging;
 mod writer;
 
 pub use safety::{check_archive_path, one_line, open_read_only, why as sqlite_advice, ReadOnly};
+pub use staging::staging_path;
 pub use writer::{source_is_known, Outcome, Writer, RANK_SQL};
 
 use rusqlite::Connection;
@@ -133,6 +135,8 @@ pub enum StoreError {
     Foreign { path: String, why: String },
     #[error("{0}")]
     NotAFile(String),
+    #[error("{0}")]
+    Staging(String),
     #[error("database error: {0}")]
     Sql(#[from] rusqlite::Error),
 }

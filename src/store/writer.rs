@@ -1,6 +1,7 @@
 //! The writer: inserts cables with their child rows in batched transactions, replacing a
 //! stored cable whose content changed and leaving an unchanged one alone.
 
+use super::staging::Staging;
 use super::{FtsState, StoreError};
 use crate::model::Cable;
 use rusqlite::{params, Connection, OptionalExtension};
@@ -110,6 +111,9 @@ pub struct Writer {
     build_fts: bool,
     /// Pages in the WAL after the last commit (from SQLite's WAL hook).
     wal_pages: Arc<AtomicI32>,
+    /// A first load, written to a staging file that `finish` moves over the archive
+    /// (`super::staging`); `conn` is then the staging file's connection.
+    staging: Option<Staging>,
 }
 
 impl Writer {
@@ -117,7 +121,13 @@ impl Writer {
     /// `fts`: keep a search index. Without a complete one, it is built when the load is done
     /// (`build_search_index`: much faster than triggers row by row); with one, its triggers
     /// keep it in step; `fts = false` drops it.
-    pub fn new(conn: Connection, arguments: &str, fts: bool) -> Result<Self, StoreError> {
+    /// A run on an archive holding no cable is staged (`super::staging`).
+    pub fn new(
+        conn: Connection,
+        path: &std::path::Path,
+        arguments: &str,
+        fts: bool,
+    ) -> Result<Self, StoreError> {
         let state = super::fts_state(&conn)?;
         if state != FtsState::Absent && !fts {
             super::drop_fts(&conn)?;
@@ -141,6 +151,10 @@ impl Writer {
             |r| r.get(0),
         )?;
         let fresh = cables == 0;
+        let (conn, staging) = match fresh {
+            true => Staging::begin(conn, path, run_id)?,
+            false => (conn, None),
+        };
         // Bulk-load settings that keep every commit crash-safe: WAL with synchronous=NORMAL
         // stays (a killed run loses at most the open batch, never the file). The page cache
         // grows, and this connection never checkpoints: a `Checkpointer` thread copies the
@@ -168,6 +182,7 @@ impl Writer {
             changed: killed > 0,
             build_fts: fts && state != FtsState::Complete,
             wal_pages,
+            staging,
         })
     }
 
@@ -707,6 +722,11 @@ impl Writer {
         Ok(())
     }
 
+    /// Is this run a first load written to a staging file (no WAL to checkpoint)?
+    pub fn staged(&self) -> bool {
+        self.staging.is_some()
+    }
+
     /// Does the run still have the search index to build?
     pub fn search_index_wanted(&self) -> bool {
         self.build_fts
@@ -811,7 +831,10 @@ impl Writer {
         let _ = self
             .conn
             .query_row("PRAGMA journal_mode = DELETE", [], |_| Ok(()));
-        Ok(())
+        match self.staging.take() {
+            Some(staging) => staging.finish(self.conn),
+            None => Ok(()),
+        }
     }
 }
 
