@@ -23,6 +23,7 @@ pub fn is_rule(line: &str) -> bool {
     // The first byte that is not ASCII white space; a non-ASCII one may be Unicode white space.
     let first = line.bytes().find(|&c| !is_ascii_ws(c));
     match first {
+        Some(b'-' | b'=') if line.is_ascii() => is_ascii_rule(line.as_bytes()),
         Some(b'-' | b'=') => RULE.is_match(line),
         Some(c) if c >= 0x80 => {
             let t = line.trim_start_matches(is_ws);
@@ -30,6 +31,21 @@ pub fn is_rule(line: &str) -> bool {
         }
         _ => false,
     }
+}
+
+/// [`RULE`] on an ASCII line, by hand (the regex's setup cost more than the test): between
+/// white space, only runs of `-` or `=`, each at least three long (`-{3,}` and `={3,}` cannot
+/// share a run, and a shorter run matches neither).
+fn is_ascii_rule(line: &[u8]) -> bool {
+    let mut runs = line
+        .split(|&c| is_ascii_ws(c))
+        .filter(|w| !w.is_empty())
+        .peekable();
+    runs.peek().is_some()
+        && runs.all(|w| {
+            w.chunk_by(|a, b| a == b)
+                .all(|run| matches!(run[0], b'-' | b'=') && run.len() >= 3)
+        })
 }
 
 /// Whether `line` opens a numbered paragraph.
@@ -46,6 +62,18 @@ fn numbered_with_style(line: &str) -> Option<(u32, Option<&str>, &str, char)> {
     // A U+FEFF left before `1.` by a copy is white space too (issue 11).
     let is_blank_char =
         |c: char| c == ' ' || c == '\t' || c == '\u{a0}' || crate::decode::is_zero_width(c);
+    // Nearly every line opens with ASCII that is neither a blank nor a digit: no number, and
+    // no char walk (this runs on every body line). Spaces and tabs are skipped on bytes; a
+    // non-ASCII byte (a no-break or zero-width space) takes the char walk.
+    let ascii_lead = line
+        .bytes()
+        .take_while(|&c| c == b' ' || c == b'\t')
+        .count();
+    match line.as_bytes().get(ascii_lead) {
+        Some(c) if !c.is_ascii_digit() && c.is_ascii() => return None,
+        None => return None,
+        _ => {}
+    }
     let body = line.trim_start_matches(is_blank_char);
     if line[..line.len() - body.len()].chars().count() > 12 {
         return None;
@@ -300,5 +328,47 @@ mod tests {
         assert_eq!(numbered("4. (U.S.) said"), Some((4, None, "(U.S.) said")));
         assert_eq!(numbered("1.4 (B) (D)"), None);
         assert_eq!(numbered("2007. The"), None);
+        assert_eq!(
+            numbered("\u{a0} 7. (C) text"),
+            Some((7, Some("C".into()), "text"))
+        );
+        assert_eq!(numbered("\u{feff}2. text"), Some((2, None, "text")));
+        assert_eq!(numbered("\t 3.(U) x"), Some((3, Some("U".into()), "x")));
+        assert_eq!(numbered(""), None);
+        assert_eq!(numbered("   "), None);
+    }
+
+    /// The hand-written rule test must say what the `RULE` regex says.
+    #[test]
+    fn ascii_rule_as_the_regex() {
+        for line in [
+            "---",
+            "--",
+            "  ------  ",
+            "-------------- --------------",
+            "--- --",
+            "---===",
+            "===",
+            "==",
+            "---=---",
+            "----- x",
+            "-----x",
+            "\t=====\r",
+            "--- \x0b ---\x0c",
+            "- - -",
+            "------==",
+            "***",
+            "-- -- --",
+            "------------------------------------------------------------",
+            "=-=-=-",
+            "----=====-----",
+        ] {
+            assert_eq!(is_rule(line), RULE.is_match(line), "{line:?}");
+            assert_eq!(
+                is_ascii_rule(line.as_bytes()),
+                RULE.is_match(line),
+                "{line:?}"
+            );
+        }
     }
 }
