@@ -17,19 +17,24 @@ use super::body::Body;
 use super::continuation::{
     is_keyword_line, Lines, INLINE_CLASSIFIED_BY, INLINE_REF, INLINE_SUBJECT,
 };
-use super::text::{collapse_ws, is_ws, may_hold};
+use super::text::{after_label, collapse_ws, is_ws, may_hold};
 use crate::model::Warning;
 
-re!(pub TAGS, r"(?:^|\s)(?:TAGS?|Tags?|tags?)\b\s*:?\s*(.*)$");
+labelled!(
+    pub TAGS,
+    TAGS_LABEL,
+    r"(?:^|\s)(?:TAGS?|Tags?|tags?)\b\s*:?\s*"
+);
 
 /// The TAGS line and its continuation lines; the first TAGS line in the opening counts.
 pub fn line(ctx: Lines, i: usize, t: &str, b: &mut Body) -> Option<usize> {
     if !b.tags.is_empty() {
         return None;
     }
-    // Only the TAGS line passes the word test: capture at once, no `is_match` first.
-    let c = may_hold(t, "tag").then(|| TAGS.captures(t)).flatten()?;
-    let first = &c[1];
+    // Only the TAGS line passes the word test.
+    let (_, first) = may_hold(t, "tag")
+        .then(|| after_label(&TAGS_LABEL, &TAGS, t))
+        .flatten()?;
     // A flattened opening (`E.O. 12958: DECL: … Tags: a, b Subject: text`) ends the tags at
     // the next label on the line, and the list does not go on to the next line.
     let end = [&INLINE_SUBJECT, &INLINE_REF, &INLINE_CLASSIFIED_BY]
@@ -277,6 +282,31 @@ pub fn kind(code: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::{kind, split_tags};
+
+    /// The label found alone gives what the full pattern captures.
+    #[test]
+    fn label_as_the_captures() {
+        crate::parse::text::assert_after_label_as_captures(
+            &super::TAGS_LABEL,
+            &super::TAGS,
+            &[
+                "TAGS: PREL, PGOV",
+                "TAGS PREL PGOV",
+                "TAG: PREL",
+                "Tags:\u{a0}\u{a0}PREL\u{a0}",
+                "E.O. 12958: DECL: 10/29/2018 TAGS: MARR",
+                "E.O. 12958: DECL: 10/29/2018\u{a0}TAGS: MARR",
+                "STAGS: x",
+                "TAGSX: x",
+                "tags",
+                "TAGS:",
+                "x tags : y tags: z",
+                "TAGS: a\nb",
+                "a\nTAGS: b",
+                "",
+            ],
+        );
+    }
 
     #[test]
     fn tags_split_on_commas_and_spaces() {

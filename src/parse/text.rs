@@ -102,6 +102,42 @@ pub fn caps<'t>(re: &Regex, t: &'t str) -> Option<regex::Captures<'t>> {
     }
 }
 
+/// Where `full` matches in `t` and its group 1, for a pattern `LABEL(.*)$` declared with
+/// `labelled!` (`label` is `LABEL` alone): the start of the match, and the rest of the text
+/// after the label. Without a line break in `t`, `(.*)$` matches after any position, so the
+/// label's own leftmost-first match is the one the full pattern makes; a `find` of it costs a
+/// fraction of capture extraction, which runs a backtracker over the rest of the line. A text
+/// with a line break is left to `full` (`.` stops there unless the pattern says `(?s)`).
+pub fn after_label<'t>(label: &Regex, full: &Regex, t: &'t str) -> Option<(usize, &'t str)> {
+    if memchr::memchr(b'\n', t.as_bytes()).is_some() {
+        let c = full.captures(t)?;
+        return Some((c.get(0)?.start(), c.get(1).map_or("", |m| m.as_str())));
+    }
+    label.find(t).map(|m| (m.start(), &t[m.end()..]))
+}
+
+/// Test helper: [`after_label`] says what `full`'s captures say on every text of `texts`.
+#[cfg(test)]
+pub fn assert_after_label_as_captures(label: &Regex, full: &Regex, texts: &[&str]) {
+    for t in texts {
+        let want = full.captures(t).map(|c| {
+            (
+                c.get(0).unwrap().start(),
+                c.get(1).map_or("", |m| m.as_str()),
+            )
+        });
+        assert_eq!(after_label(label, full, t), want, "{t:?} ({full})");
+        // The label-only path, whatever the text holds after a line break.
+        if !t.contains('\n') {
+            assert_eq!(
+                label.find(t).map(|m| (m.start(), &t[m.end()..])),
+                want,
+                "{t:?}"
+            );
+        }
+    }
+}
+
 /// NBSP and zero-width characters (a U+FEFF left inside a copied text, U+200B) count as white
 /// space when parsing; the stored text keeps them.
 pub fn is_ws(c: char) -> bool {
