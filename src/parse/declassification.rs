@@ -73,8 +73,12 @@ fn declassification(rest: &str, b: &mut Body) {
 /// Dates after `DECL:`: `MM/DD/YYYY`, `M/D/YY`, `YYYY/MM/DD`, `YYYY-MM-DD`, `DD MON YYYY`.
 /// Two-digit years are 20YY (declassification dates lie in the future of 1995–2010 cables).
 pub fn parse_date(text: &str) -> Option<String> {
+    // The years here have four digits at most, which `%Y` writes zero-padded to four: the
+    // same text as `format("%Y-%m-%d")`, without parsing the format string on every call.
     let ymd = |y: i32, m: u32, d: u32| {
-        chrono::NaiveDate::from_ymd_opt(y, m, d).map(|d| d.format("%Y-%m-%d").to_string())
+        use chrono::Datelike;
+        chrono::NaiveDate::from_ymd_opt(y, m, d)
+            .map(|d| format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day()))
     };
     if let Some(c) = DATE_YMD.captures(text) {
         return ymd(c[1].parse().ok()?, c[2].parse().ok()?, c[3].parse().ok()?);

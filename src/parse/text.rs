@@ -86,10 +86,17 @@ pub fn may_start(t: &str, word: &str) -> bool {
 
 /// Like [`may_hold`], for a run of `n` digits.
 pub fn may_hold_digits(t: &str, n: usize) -> bool {
-    !t.is_ascii()
-        || t.as_bytes()
-            .split(|c| !c.is_ascii_digit())
-            .any(|run| run.len() >= n)
+    let mut run = 0;
+    for &c in t.as_bytes() {
+        if c >= 0x80 {
+            return true;
+        }
+        run = if c.is_ascii_digit() { run + 1 } else { 0 };
+        if run >= n {
+            return true;
+        }
+    }
+    false
 }
 
 /// Captures only after a cheap `is_match`: most opening lines match none of the element
@@ -349,6 +356,27 @@ mod tests {
         ] {
             assert_eq!(trim(s), s.trim_matches(is_ws), "{s:?}");
             assert_eq!(trim_end(s), s.trim_end_matches(is_ws), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn may_hold_digits_as_digit_runs() {
+        for t in [
+            "",
+            "12345",
+            "1234",
+            "E.O. 12958: DECL",
+            "a 1234 5678",
+            "x12345y",
+            "1234\u{e9}",
+            "\u{e9}",
+            "TOKYO 003205",
+        ] {
+            let runs = !t.is_ascii()
+                || t.as_bytes()
+                    .split(|c| !c.is_ascii_digit())
+                    .any(|run| run.len() >= 5);
+            assert_eq!(may_hold_digits(t, 5), runs, "{t:?}");
         }
     }
 
