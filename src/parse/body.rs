@@ -40,7 +40,7 @@ pub fn parse(text: &str) -> Body {
     // Page-break lines are not text and do not split anything: drop them, keeping text a
     // collapsed body glued after them.
     let mut kept = Vec::with_capacity(memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1);
-    kept.extend(text.lines().filter_map(without_page_marks));
+    kept.extend(super::text::lines(text).filter_map(without_page_marks));
     let lines: Vec<&str> = kept.iter().map(|l| l.as_ref()).collect();
     let mut b = Body {
         section_count: 1,
