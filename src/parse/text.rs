@@ -220,6 +220,13 @@ pub fn is_blank(s: &str) -> bool {
 /// Collapse every run of white space (NBSP included) to one space.
 pub fn collapse_ws(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    let b = s.as_bytes();
+    // Long texts (summaries, paragraphs) by searches; the setup of a search costs more than
+    // the byte loop below on a short marking or heading.
+    if b.len() >= 128 && b.is_ascii() && !any_byte(b, |c| (c == 0x0b) | (c == 0x0c)) {
+        collapse_ascii_ws(s, &mut out);
+        return out;
+    }
     if s.is_ascii() {
         // On bytes, copying the runs between the white space that changes (line breaks, tabs,
         // doubled spaces, spaces at the ends): the char walk with `is_ws` cost several times
@@ -254,6 +261,55 @@ pub fn collapse_ws(s: &str) -> String {
         out.push_str(word);
     }
     out
+}
+
+/// [`collapse_ws`] of an ASCII text without vertical tab or form feed, into `out`. Only the
+/// spots where the white space changes are visited: a tab, line break or CR, or two spaces in
+/// a row (vectorised searches find them); the runs between them, words with their single
+/// spaces, are copied as they stand. A byte loop cost several times as much on summaries of
+/// thousands of bytes.
+fn collapse_ascii_ws(s: &str, out: &mut String) {
+    static TWO_SPACES: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("  "));
+    let b = s.as_bytes();
+    let Some(first) = b.iter().position(|&c| !is_ascii_ws(c)) else {
+        return;
+    };
+    let last = b
+        .iter()
+        .rposition(|&c| !is_ascii_ws(c))
+        .map_or(first, |i| i + 1);
+    let (s, b) = (&s[first..last], &b[first..last]);
+    let mut breaks = memchr::memchr3_iter(b'\t', b'\n', b'\r', b);
+    let mut doubles = TWO_SPACES.find_iter(b);
+    let (mut br, mut db) = (breaks.next(), doubles.next());
+    // `s[..copied]` is done, and `copied` is at a word (the ends are trimmed).
+    let mut copied = 0;
+    loop {
+        while br.is_some_and(|at| at < copied) {
+            br = breaks.next();
+        }
+        while db.is_some_and(|at| at < copied) {
+            db = doubles.next();
+        }
+        let at = match (br, db) {
+            (Some(x), Some(y)) => x.min(y),
+            (Some(x), None) | (None, Some(x)) => x,
+            (None, None) => break,
+        };
+        // The run of white space around `at`: spaces may stand before a break.
+        let start = b[copied..at]
+            .iter()
+            .rposition(|&c| c != b' ')
+            .map_or(copied, |i| copied + i + 1);
+        let end = b[at..]
+            .iter()
+            .position(|&c| !is_ascii_ws(c))
+            .map_or(b.len(), |i| at + i);
+        out.push_str(&s[copied..start]);
+        out.push(' ');
+        copied = end;
+    }
+    out.push_str(&s[copied..]);
 }
 
 /// `TOKYO 00003205 002.4 OF 002` (seed), `SAN SALVAD 00000085 002 OF 004`: the post cut to
@@ -440,13 +496,29 @@ mod tests {
             "end.\n\nNext paragraph  here ",
             "\n\nlead",
             "trail\n",
+            "a \n b",
+            "a  \t  b   c\r\nd",
+            "x\n",
+            "  \n  ",
+            "a b c  d \n\n e\tf  ",
+            "one  two   three\x0bfour",
+            "\x0c",
+            "a\x0c b",
         ] {
-            let chars = s
-                .split(is_ws)
-                .filter(|w| !w.is_empty())
-                .collect::<Vec<_>>()
-                .join(" ");
-            assert_eq!(collapse_ws(s), chars, "{s:?}");
+            // Short texts take the byte loop, long ones the searches: both, on each text.
+            for s in [s.to_string(), s.repeat(40)] {
+                let chars = s
+                    .split(is_ws)
+                    .filter(|w| !w.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                assert_eq!(collapse_ws(&s), chars, "{s:?}");
+                if !s.contains(['\x0b', '\x0c']) {
+                    let mut out = String::new();
+                    collapse_ascii_ws(&s, &mut out);
+                    assert_eq!(out, chars, "{s:?}");
+                }
+            }
         }
     }
 
