@@ -6,9 +6,7 @@
 //! in force.
 
 use super::markings::portion_marking;
-use super::text::{
-    collapse_ws, has_dashes, has_stars, is_ascii_ws, is_blank, is_ws, trim, trim_end,
-};
+use super::text::{collapse_ws, is_ascii_ws, is_blank, is_ws, trim, trim_end};
 use crate::model::Paragraph;
 
 // `=====` frames or underlines a heading as dashes do (`Summary` / `=======`).
@@ -46,6 +44,21 @@ fn is_ascii_rule(line: &[u8]) -> bool {
             w.chunk_by(|a, b| a == b)
                 .all(|run| matches!(run[0], b'-' | b'=') && run.len() >= 3)
         })
+}
+
+/// What a line must look like for [`STAR_RULE`] to match: `*` after the leading white space
+/// (a non-ASCII byte may be Unicode white space: left to the regex). One byte looked at on
+/// nearly every line, where a search for `***` looked at all of them.
+fn may_be_star_rule(line: &str) -> bool {
+    let first = line.bytes().find(|&c| !is_ascii_ws(c));
+    first.is_some_and(|c| c == b'*' || c >= 0x80)
+}
+
+/// What a line must look like for [`HEADING_BETWEEN_RULES`] or [`HEADING_BEFORE_RULE`] to
+/// match: it ends in `---` before its trailing white space (`trim_end` drops all that `\s`
+/// does, and more, and stops at a `-`).
+fn ends_in_dashes(line: &str) -> bool {
+    trim_end(line).ends_with("---")
 }
 
 /// Whether `line` opens a numbered paragraph.
@@ -166,7 +179,7 @@ pub fn parse<'a>(lines: &[&'a str], last_line: Option<&'a str>) -> Vec<Paragraph
             i += used;
             continue;
         }
-        if is_rule(line) || (has_stars(line) && STAR_RULE.is_match(line)) {
+        if is_rule(line) || (may_be_star_rule(line) && STAR_RULE.is_match(line)) {
             if cur.as_ref().is_some_and(|c| c.number.is_none()) {
                 out.extend(cur.take().and_then(Builder::finish));
             }
@@ -274,7 +287,7 @@ fn heading_at(lines: &[&str], i: usize, blank_before: bool) -> Option<(String, u
         return Some((collapse_ws(line), 2));
     }
     // `------------- Comment: -------------`, `INAUGURATION LIKELY JANUARY 1 -----` (collapsed)
-    if let Some(c) = has_dashes(line)
+    if let Some(c) = ends_in_dashes(line)
         .then(|| {
             HEADING_BETWEEN_RULES
                 .captures(line)
@@ -336,6 +349,38 @@ mod tests {
         assert_eq!(numbered("\t 3.(U) x"), Some((3, Some("U".into()), "x")));
         assert_eq!(numbered(""), None);
         assert_eq!(numbered("   "), None);
+    }
+
+    /// The cheap tests before the star-rule and heading regexes never turn away a line the
+    /// regexes match.
+    #[test]
+    fn prefilters_pass_what_the_regexes_match() {
+        for line in [
+            "***",
+            "  *** ***",
+            "\u{a0}*****",
+            "\u{2003}***\u{a0}",
+            "text ***",
+            "**",
+            "------------- Comment: -------------",
+            "INAUGURATION LIKELY JANUARY 1 -----",
+            "--- x ---\u{a0}",
+            "--- x ---\u{2003} \t",
+            "--- x ---\u{200b}",
+            "\u{a0}--- Heading ---",
+            "Heading ------ ",
+            "--- x --",
+            "x -----",
+            "-----",
+            "",
+        ] {
+            if STAR_RULE.is_match(line) {
+                assert!(may_be_star_rule(line), "{line:?}");
+            }
+            if HEADING_BETWEEN_RULES.is_match(line) || HEADING_BEFORE_RULE.is_match(line) {
+                assert!(ends_in_dashes(line), "{line:?}");
+            }
+        }
     }
 
     /// The hand-written rule test must say what the `RULE` regex says.

@@ -7,24 +7,6 @@ use std::sync::LazyLock;
 
 static OF: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(" OF "));
 
-/// `line` contains `---` (a rule or a heading between rules). Runs on every body line.
-pub fn has_dashes(line: &str) -> bool {
-    has_three(line, b'-')
-}
-
-/// `line` contains `***`.
-pub fn has_stars(line: &str) -> bool {
-    has_three(line, b'*')
-}
-
-/// `line` holds `c` three times in a row. `c` is rare in text: one vectorised `memchr` pass
-/// nearly always answers, where a substring searcher (or `any_byte` with its padded tail)
-/// cost twice as much per line.
-fn has_three(line: &str, c: u8) -> bool {
-    let b = line.as_bytes();
-    memchr::memchr_iter(c, b).any(|i| b.get(i + 1..i + 3) == Some(&[c, c]))
-}
-
 /// `str::lines`, split with the `memchr` crate's vectorised search: the body's lines are
 /// split once per cable, and `str::lines` (core's word-at-a-time `memchr`) was a few percent
 /// of the parser's time. Lines end at `\n`, a `\r` before it is dropped (a `\r` that ends
@@ -45,14 +27,19 @@ pub fn lines(text: &str) -> impl Iterator<Item = &str> {
 }
 
 /// Whether any byte of `bytes` is a `hit`, 32 bytes at a time without branches in a block, so
-/// the compiler vectorises it (the tail too, padded with spaces: `hit(b' ')` must be false).
-/// For scans of every byte of every line.
+/// the compiler vectorises it (a text under 32 bytes is padded with spaces: `hit(b' ')` must
+/// be false). For scans of every byte of every line.
 #[inline]
 pub fn any_byte(bytes: &[u8], hit: impl Fn(u8) -> bool + Copy) -> bool {
     let block_hits = |block: &[u8; 32]| block.iter().fold(0u8, |any, &c| any | hit(c) as u8) != 0;
     let mut blocks = bytes.chunks_exact(32);
     if blocks.any(|b| block_hits(b.try_into().unwrap())) {
         return true;
+    }
+    if let Some(last) = bytes.len().checked_sub(32) {
+        // The last 32 bytes hold the remainder: looking at some bytes twice changes no
+        // answer, and spares copying the remainder into a padded block.
+        return !blocks.remainder().is_empty() && block_hits(bytes[last..].try_into().unwrap());
     }
     let mut tail = [b' '; 32];
     tail[..blocks.remainder().len()].copy_from_slice(blocks.remainder());
@@ -431,6 +418,19 @@ mod tests {
         ] {
             assert_eq!(trim(s), s.trim_matches(is_ws), "{s:?}");
             assert_eq!(trim_end(s), s.trim_end_matches(is_ws), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn any_byte_at_every_position() {
+        for len in 0..100 {
+            let clean = vec![b'a'; len];
+            assert!(!any_byte(&clean, |c| c == b'x'), "{len}");
+            for at in 0..len {
+                let mut one = clean.clone();
+                one[at] = b'x';
+                assert!(any_byte(&one, |c| c == b'x'), "{len} {at}");
+            }
         }
     }
 
