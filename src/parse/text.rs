@@ -364,6 +364,15 @@ fn page_line_rest(line: &str, of: bool) -> Option<&str> {
 /// Upper-case letters only: `C O N F I D E N T I A L` and `Confidential` both give
 /// `CONFIDENTIAL`.
 pub fn letters_upper(s: &str) -> String {
+    if s.is_ascii() {
+        // The same on bytes: for ASCII, `is_alphabetic` is `is_ascii_alphabetic` and
+        // `to_uppercase` is `to_ascii_uppercase` (every caption line asks).
+        return s
+            .bytes()
+            .filter(u8::is_ascii_alphabetic)
+            .map(|c| char::from(c.to_ascii_uppercase()))
+            .collect();
+    }
     s.chars()
         .filter(|c| c.is_alphabetic())
         .flat_map(char::to_uppercase)
@@ -431,6 +440,24 @@ mod tests {
                 one[at] = b'x';
                 assert!(any_byte(&one, |c| c == b'x'), "{len} {at}");
             }
+        }
+    }
+
+    #[test]
+    fn letters_upper_on_bytes_as_on_chars() {
+        for s in [
+            "",
+            "C O N F I D E N T I A L",
+            "Corrected Copy (x1)",
+            "a-b_c",
+            "caf\u{e9}",
+        ] {
+            let chars: String = s
+                .chars()
+                .filter(|c| c.is_alphabetic())
+                .flat_map(char::to_uppercase)
+                .collect();
+            assert_eq!(letters_upper(s), chars, "{s:?}");
         }
     }
 
