@@ -8,7 +8,7 @@
 
 use super::body::Body;
 use super::continuation::Lines;
-use super::text::{after_label, caps, collapse_ws, is_ws, may_hold_digits, may_start};
+use super::text::{after_label, caps, collapse_ws, is_ascii_ws, is_ws, may_hold_digits, may_start};
 use crate::model::Warning;
 
 labelled!(pub EO, EO_LABEL, r"(?:^|\s)(?i:E\.?\s?O\.?)\s*\d{5}\b");
@@ -21,13 +21,43 @@ re!(DATE_DMY, r"(?i)\b(\d{1,2})\s+([A-Z]{3})[A-Z]*\s+(\d{4})\b");
 
 /// The E.O. line; the first one in the opening counts.
 pub fn eo_line(_: Lines, i: usize, t: &str, b: &mut Body) -> Option<usize> {
-    let (_, rest) = may_hold_digits(t, 5)
+    let (_, rest) = may_hold_eo(t)
         .then(|| after_label(&EO_LABEL, &EO, t))
         .flatten()?;
     if b.declassify_on.is_none() && b.declassify_raw.is_none() {
         declassification(rest, b);
     }
     Some(i + 1)
+}
+
+/// What a line must hold for [`EO`] to match: on ASCII, `E`, a dot or not, a white space or
+/// not, `O` (either case), a dot or not, white space, five digits. Banner and routing lines with long serials pass the digit test
+/// of [`may_hold_digits`] (which decides for other text), and the regex cost more than this.
+fn may_hold_eo(t: &str) -> bool {
+    if !t.is_ascii() {
+        return may_hold_digits(t, 5);
+    }
+    let b = t.as_bytes();
+    memchr::memchr2_iter(b'O', b'o', b).any(|at| {
+        let before = &b[..at];
+        let before = match before.split_last() {
+            Some((&c, rest)) if is_ascii_ws(c) => rest,
+            _ => before,
+        };
+        let before = before.strip_suffix(b".").unwrap_or(before);
+        if !matches!(before.last(), Some(b'E' | b'e')) {
+            return false;
+        }
+        let rest = &b[at + 1..];
+        let rest = rest.strip_prefix(b".").unwrap_or(rest);
+        let digits = rest
+            .iter()
+            .position(|&c| !is_ascii_ws(c))
+            .map_or(&[][..], |i| &rest[i..]);
+        digits
+            .get(..5)
+            .is_some_and(|d| d.iter().all(u8::is_ascii_digit))
+    })
 }
 
 /// `Declassify on:`: a date there wins over an instruction on the E.O. line.
@@ -101,6 +131,33 @@ pub fn parse_date(text: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+
+    /// The cheap test before the E.O. regex passes every line the regex matches.
+    #[test]
+    fn eo_prefilter_passes_what_the_regex_matches() {
+        for t in [
+            "E.O. 12958: DECL: 11/20/2016",
+            "EO 12958 DECL",
+            "e.o.12958",
+            "E. O. 12958",
+            "E.O.\t\x0b 12958",
+            "E .O. 12958",
+            "E\t O 12958",
+            "XE.O. 12958",
+            "text E.O. 12958",
+            "E.O \x0c12958",
+            "EO12958",
+            "E.O. 1295",
+            "TOKYO 003205",
+            "E.O.\u{a0}12958",
+            "E.O. \u{0661}\u{0662}\u{0663}\u{0664}\u{0665}",
+        ] {
+            if EO.is_match(t) {
+                assert!(may_hold_eo(t), "{t:?}");
+            }
+        }
+        assert!(!may_hold_eo("TOKYO 003205"));
+    }
 
     /// The labels found alone give what the full patterns capture.
     #[test]
