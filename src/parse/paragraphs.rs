@@ -154,6 +154,30 @@ impl Builder<'_> {
     }
 }
 
+/// What the walk asks of a line, worked out once: the headings, the separator before a number
+/// and the walk itself each looked at the same line (trimmed, a rule?) up to three times.
+struct Facts<'a> {
+    /// [`trim`]med: empty exactly when [`is_blank`].
+    trimmed: &'a str,
+    rule: bool,
+}
+
+impl<'a> Facts<'a> {
+    fn of(lines: &[&'a str]) -> Vec<Facts<'a>> {
+        lines
+            .iter()
+            .map(|l| Facts {
+                trimmed: trim(l),
+                rule: is_rule(l),
+            })
+            .collect()
+    }
+
+    fn blank(&self) -> bool {
+        self.trimmed.is_empty()
+    }
+}
+
 /// Split the body after the opening into paragraphs. With numbered paragraphs, a paragraph
 /// runs to the next numbered paragraph, heading or the signature; unnumbered text is split at
 /// blank lines. `last_line` stands for the last line when a signature was cut off it.
@@ -169,17 +193,23 @@ pub fn parse<'a>(lines: &[&'a str], last_line: Option<&'a str>) -> Vec<Paragraph
             _ => lines[i],
         }
     };
+    let facts = Facts::of(lines);
     let mut style: Option<char> = None;
     let mut i = 0;
     while i < n {
         let line = line_at(i);
-        if let Some((text, used)) = heading_at(lines, i, blank_before(lines, i)) {
+        if let Some((text, used)) = heading_at(lines, &facts, i, blank_before(&facts, i)) {
             out.extend(cur.take().and_then(Builder::finish));
             heading = Some(text);
             i += used;
             continue;
         }
-        if is_rule(line) || (may_be_star_rule(line) && STAR_RULE.is_match(line)) {
+        // The facts are of `lines`; the last line may stand in for the line there.
+        let (rule, blank) = match last_line {
+            Some(l) if i + 1 == n => (is_rule(l), is_blank(l)),
+            _ => (facts[i].rule, facts[i].blank()),
+        };
+        if rule || (may_be_star_rule(line) && STAR_RULE.is_match(line)) {
             if cur.as_ref().is_some_and(|c| c.number.is_none()) {
                 out.extend(cur.take().and_then(Builder::finish));
             }
@@ -189,7 +219,7 @@ pub fn parse<'a>(lines: &[&'a str], last_line: Option<&'a str>) -> Vec<Paragraph
         if let Some((number, marking, rest, this_style)) = numbered_with_style(line) {
             let open = cur.is_some();
             if starts_paragraph(
-                lines,
+                &facts,
                 i,
                 (number, marking.is_some(), this_style),
                 style,
@@ -209,7 +239,7 @@ pub fn parse<'a>(lines: &[&'a str], last_line: Option<&'a str>) -> Vec<Paragraph
                 continue;
             }
         }
-        if is_blank(line) {
+        if blank {
             match &mut cur {
                 Some(c) if c.number.is_some() => c.lines.push(""),
                 _ => out.extend(cur.take().and_then(Builder::finish)),
@@ -238,7 +268,7 @@ pub fn parse<'a>(lines: &[&'a str], last_line: Option<&'a str>) -> Vec<Paragraph
 /// 08RIODEJANEIRO171 numbers 6 then 5 under two headings), or directly follow a sentence as
 /// the next number.
 fn starts_paragraph(
-    lines: &[&str],
+    facts: &[Facts],
     i: usize,
     (number, marked, this_style): (u32, bool, char),
     style: Option<char>,
@@ -248,42 +278,53 @@ fn starts_paragraph(
     let same_style = style.is_none_or(|s| s == this_style);
     same_style
         && (marked
-            || (blank_before(lines, i) && (!open || prev_number.is_none_or(|p| number > p)))
-            || (ends_sentence(lines, i) && prev_number.is_some_and(|p| number == p + 1)))
+            || (blank_before(facts, i) && (!open || prev_number.is_none_or(|p| number > p)))
+            || (ends_sentence(facts, i) && prev_number.is_some_and(|p| number == p + 1)))
 }
 
 /// Line `i` follows a blank line, a rule, or the lone `-` line with which old cables separate
 /// paragraphs (90CAPETOWN97).
-fn blank_before(lines: &[&str], i: usize) -> bool {
-    i == 0 || is_blank(lines[i - 1]) || is_rule(lines[i - 1]) || trim(lines[i - 1]) == "-"
+fn blank_before(facts: &[Facts], i: usize) -> bool {
+    i == 0 || {
+        let before = &facts[i - 1];
+        before.blank() || before.rule || before.trimmed == "-"
+    }
 }
 
 /// Unblanked bodies end a paragraph with a sentence and start the next number on the
 /// following line (`…per day.` / `16. Radio, …`, 07PARIS306).
-fn ends_sentence(lines: &[&str], i: usize) -> bool {
-    i > 0 && trim(lines[i - 1]).ends_with(['.', ':', ';', '"', ')', '\''])
+fn ends_sentence(facts: &[Facts], i: usize) -> bool {
+    i > 0
+        && facts[i - 1]
+            .trimmed
+            .ends_with(['.', ':', ';', '"', ')', '\''])
 }
 
 /// A section heading at line `i`: (heading text, lines used).
-fn heading_at(lines: &[&str], i: usize, blank_before: bool) -> Option<(String, usize)> {
+fn heading_at(
+    lines: &[&str],
+    facts: &[Facts],
+    i: usize,
+    blank_before: bool,
+) -> Option<(String, usize)> {
     let line = lines[i];
-    let next = lines.get(i + 1).copied();
-    let short_text = |l: &str| {
-        let t = trim(l);
-        !t.is_empty() && t.len() <= 80 && !is_rule(l) && !is_numbered(l)
+    let next = facts.get(i + 1);
+    let short_text = |k: usize| {
+        let t = facts[k].trimmed;
+        !t.is_empty() && t.len() <= 80 && !facts[k].rule && !is_numbered(lines[k])
     };
     // `----` / `Pointed Displeasure` / `----` (seed)
-    if is_rule(line) {
-        let (Some(text), Some(below)) = (next, lines.get(i + 2)) else {
+    if facts[i].rule {
+        let (Some(_), Some(below)) = (next, facts.get(i + 2)) else {
             return None;
         };
-        if short_text(text) && is_rule(below) {
-            return Some((collapse_ws(text), 3));
+        if short_text(i + 1) && below.rule {
+            return Some((collapse_ws(lines[i + 1]), 3));
         }
         return None;
     }
     // `AKP Government Adrift` / `------` (05ANKARA1730)
-    if blank_before && short_text(line) && next.is_some_and(is_rule) {
+    if blank_before && short_text(i) && next.is_some_and(|f| f.rule) {
         return Some((collapse_ws(line), 2));
     }
     // `------------- Comment: -------------`, `INAUGURATION LIKELY JANUARY 1 -----` (collapsed)
@@ -301,8 +342,8 @@ fn heading_at(lines: &[&str], i: usize, blank_before: bool) -> Option<(String, u
         }
     }
     // A short all-caps line standing alone: `OVERVIEW`, `COMMENT`, `KEY POLITICAL CRITERIA:`.
-    let t = trim(line);
-    let alone = blank_before && next.is_none_or(is_blank);
+    let t = facts[i].trimmed;
+    let alone = blank_before && next.is_none_or(Facts::blank);
     if alone
         && (3..=60).contains(&t.len())
         && t.chars().any(|c| c.is_alphabetic())
