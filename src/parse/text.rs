@@ -129,6 +129,16 @@ pub fn after_label<'t>(label: &Regex, full: &Regex, t: &'t str) -> Option<(usize
     label.find(t).map(|m| (m.start(), &t[m.end()..]))
 }
 
+/// `full.is_match(t)` for a pattern declared with `labelled!`, by its label alone when `t` has
+/// no line break (see [`after_label`]): a `$`-anchored pattern is searched backwards over the
+/// whole line, the label stops at its end.
+pub fn has_label(label: &Regex, full: &Regex, t: &str) -> bool {
+    if memchr::memchr(b'\n', t.as_bytes()).is_some() {
+        return full.is_match(t);
+    }
+    label.is_match(t)
+}
+
 /// Test helper: [`after_label`] says what `full`'s captures say on every text of `texts`.
 #[cfg(test)]
 pub fn assert_after_label_as_captures(label: &Regex, full: &Regex, texts: &[&str]) {
@@ -140,6 +150,11 @@ pub fn assert_after_label_as_captures(label: &Regex, full: &Regex, texts: &[&str
             )
         });
         assert_eq!(after_label(label, full, t), want, "{t:?} ({full})");
+        assert_eq!(
+            has_label(label, full, t),
+            full.is_match(t),
+            "{t:?} ({full})"
+        );
         // The label-only path, whatever the text holds after a line break.
         if !t.contains('\n') {
             assert_eq!(
