@@ -130,7 +130,8 @@ impl Builder<'_> {
         let mut blank_pending = false;
         for l in &self.lines {
             let l = trim_end(l);
-            if is_blank(l) {
+            // Without its trailing white space, a line is blank exactly when it is empty.
+            if l.is_empty() {
                 blank_pending = !text.is_empty();
                 continue;
             }

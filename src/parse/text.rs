@@ -442,6 +442,8 @@ mod tests {
         ] {
             assert_eq!(trim(s), s.trim_matches(is_ws), "{s:?}");
             assert_eq!(trim_end(s), s.trim_end_matches(is_ws), "{s:?}");
+            // `Builder::finish` takes an empty `trim_end` for a blank line.
+            assert_eq!(is_blank(trim_end(s)), trim_end(s).is_empty(), "{s:?}");
         }
     }
 
