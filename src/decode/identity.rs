@@ -57,6 +57,9 @@ fn push_line(out: &mut Vec<u8>, line: &str) {
 /// for ASCII: space and U+0009–U+000D). Other lines go through `push_line`.
 fn push_lines(out: &mut Vec<u8>, text: &str, has_cr: bool) {
     let bytes = text.as_bytes();
+    if !has_cr && bytes.is_ascii() {
+        return push_ascii_lines(out, bytes);
+    }
     let mut push = |from: usize, to: usize| {
         let line = &bytes[from..to];
         if !line.is_ascii() {
@@ -83,6 +86,39 @@ fn push_lines(out: &mut Vec<u8>, text: &str, has_cr: bool) {
         memchr::memchr_iter(b'\n', bytes).for_each(&mut each);
     }
     push(start, bytes.len());
+}
+
+/// `push_lines` for an ASCII text without a CR (five in six texts of the corpus). A line that
+/// is not blank and does not end in white space is copied as it stands, with the `\n` after
+/// it: such lines are copied in runs, one copy per run instead of one per line, and only the
+/// others are trimmed one by one.
+fn push_ascii_lines(out: &mut Vec<u8>, bytes: &[u8]) {
+    let is_ws = |c: u8| matches!(c, b' ' | b'\t'..=b'\r');
+    // `bytes[run..start]`: whole lines with their `\n`, unchanged and not yet copied.
+    let mut run = 0;
+    let mut start = 0;
+    for at in memchr::memchr_iter(b'\n', bytes).chain(std::iter::once(bytes.len())) {
+        let line = &bytes[start..at];
+        match line.last() {
+            Some(&c) if !is_ws(c) => {
+                if at == bytes.len() {
+                    // The last line has no `\n` of its own.
+                    out.extend_from_slice(&bytes[run..]);
+                    out.push(b'\n');
+                }
+            }
+            _ => {
+                out.extend_from_slice(&bytes[run..start]);
+                let end = line.iter().rposition(|&b| !is_ws(b)).map_or(0, |i| i + 1);
+                if end > 0 {
+                    out.extend_from_slice(&line[..end]);
+                    out.push(b'\n');
+                }
+                run = at + 1;
+            }
+        }
+        start = at + 1;
+    }
 }
 
 /// SHA-256 (hex) of the telegram text of a source: its header (when the format separates it)
@@ -205,6 +241,35 @@ mod tests {
         for t in texts {
             let want = format!("{:x}", Sha256::digest(reference(t).as_bytes()));
             assert_eq!(id(None, t), want, "{t:?}");
+        }
+    }
+
+    /// The run-copying ASCII path gives the line-by-line text.
+    #[test]
+    fn ascii_runs_as_line_by_line() {
+        let texts = [
+            "",
+            "\n",
+            "\n\n",
+            "a",
+            "a\n",
+            "a\nb",
+            "a\nb\n",
+            "a \nb\t\n\nc",
+            "  \n a\n\x0b\nb \x0c",
+            "one\ntwo\nthree  \nfour\nfive\n\n\nsix",
+            "trailing blank lines\n \n\t\n",
+            "x\n\n",
+            "ends in space ",
+        ];
+        for t in texts {
+            let mut runs = Vec::new();
+            super::push_ascii_lines(&mut runs, t.as_bytes());
+            let mut lines = Vec::new();
+            for line in t.split('\n') {
+                super::push_line(&mut lines, line);
+            }
+            assert_eq!(runs, lines, "{t:?}");
         }
     }
 

@@ -5,7 +5,7 @@
 //! ([`super::signature`]), the paragraphs in between ([`super::paragraphs`]) and the summary
 //! among them ([`super::summary`]).
 
-use super::text::{banner_classification, is_blank, trim, without_page_marks};
+use super::text::{banner_classification, is_ascii_ws, is_blank, trim, without_page_marks};
 use super::{classified_by, opening, paragraphs, signature, summary};
 use crate::model::{Marking, Paragraph, Warning};
 
@@ -40,7 +40,7 @@ pub fn parse(text: &str) -> Body {
     // Page-break lines are not text and do not split anything: drop them, keeping text a
     // collapsed body glued after them.
     let mut kept = Vec::with_capacity(memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1);
-    kept.extend(text.lines().filter_map(without_page_marks));
+    kept.extend(super::text::lines(text).filter_map(without_page_marks));
     let lines: Vec<&str> = kept.iter().map(|l| l.as_ref()).collect();
     let mut b = Body {
         section_count: 1,
@@ -53,7 +53,7 @@ pub fn parse(text: &str) -> Body {
         .iter()
         .copied()
         // A stray SIPDIS line can sit inside a paragraph (04MADRID974).
-        .filter(|l| trim(l) != "SIPDIS")
+        .filter(|l| !is_sipdis_line(l))
         .collect();
     let last_line = signature::parse(&mut rest, &mut b);
     b.paragraphs = paragraphs::parse(&rest, last_line.as_deref());
@@ -68,6 +68,13 @@ pub fn parse(text: &str) -> Body {
         b.warnings.push(Warning::new("subject", "no SUBJECT line"));
     }
     b
+}
+
+/// A line that is `SIPDIS` alone. Most lines open with something else after their white
+/// space (a non-ASCII byte may be white space: then the full trim decides).
+fn is_sipdis_line(l: &str) -> bool {
+    let first = l.bytes().find(|&c| !is_ascii_ws(c));
+    first.is_some_and(|c| c == b'S' || c >= 0x80) && trim(l) == "SIPDIS"
 }
 
 fn banner(lines: &[&str], b: &mut Body) {
@@ -87,5 +94,27 @@ fn banner(lines: &[&str], b: &mut Body) {
     b.banner_classification = banner_classification(line);
     if let Some(c) = SECTION.captures(line) {
         b.section_count = c[2].parse().unwrap_or(1).max(1);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sipdis_line_as_the_trim() {
+        for l in [
+            "SIPDIS",
+            "  SIPDIS \t",
+            "\u{a0}SIPDIS\u{a0}",
+            "\u{feff}SIPDIS",
+            "SIPDIS text",
+            "sipdis",
+            "",
+            " ",
+            "S",
+        ] {
+            assert_eq!(is_sipdis_line(l), trim(l) == "SIPDIS", "{l:?}");
+        }
     }
 }

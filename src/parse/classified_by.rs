@@ -12,12 +12,17 @@ use super::continuation::{is_prose, Lines};
 use super::paragraphs::{is_numbered, is_rule, HEADING_BETWEEN_RULES};
 use super::references::REF;
 use super::subject::SUBJECT;
-use super::text::{collapse_ws, may_hold, may_start, trim};
+use super::text::{after_label, collapse_ws, may_hold, may_start, trim};
 
-re!(pub CLASSIFIED_BY, r"(?is)\bclassified\s+by\b\s*:?\s*(.*)$");
-re!(
+labelled!(
+    pub CLASSIFIED_BY,
+    CLASSIFIED_BY_LABEL,
+    r"(?is)\bclassified\s+by\b\s*:?\s*"
+);
+labelled!(
     DERIVED_FROM,
-    r"(?i)^(?:\(U\)\s*)?derived\s+from\b\s*:?\s*(.*)$"
+    DERIVED_FROM_LABEL,
+    r"(?i)^(?:\(U\)\s*)?derived\s+from\b\s*:?\s*"
 );
 re!(EO_SUFFIX, r"[;,]?\s*\bE\.?\s?O\.?\s*\d{5}\s*$");
 re!(
@@ -34,18 +39,20 @@ pub fn line(ctx: Lines, i: usize, t: &str, b: &mut Body) -> Option<usize> {
     if b.classified_by.is_some() {
         return None;
     }
-    // Few lines pass the word tests: capture at once, no `is_match` first.
-    let c = may_hold(t, "classified")
-        .then(|| CLASSIFIED_BY.captures(t))
+    // Few lines pass the word tests. The match runs to the end of the line: only its start
+    // matters here.
+    let start = may_hold(t, "classified")
+        .then(|| after_label(&CLASSIFIED_BY_LABEL, &CLASSIFIED_BY, t))
         .flatten()
         .or_else(|| {
             may_hold(t, "derived")
-                .then(|| DERIVED_FROM.captures(t))
+                .then(|| after_label(&DERIVED_FROM_LABEL, &DERIVED_FROM, t))
                 .flatten()
-        })?;
+        })?
+        .0;
     // `------- SUMMARY -------` right under the line is not part of it (10LAGOS75), nor is a
     // REF or SUBJECT line.
-    let (text, j) = ctx.join_lines(&c[0], i + 1, |l| {
+    let (text, j) = ctx.join_lines(&t[start..], i + 1, |l| {
         !is_numbered(l)
             && !is_rule(l)
             && !HEADING_BETWEEN_RULES.is_match(l)
@@ -133,22 +140,20 @@ pub fn in_paragraphs(b: &mut Body) {
 
 /// `Classified By: Ambassador J. Thomas Schieffer. Reasons 1.4 (B) (D)` → person and reasons.
 pub fn authority(text: &str, b: &mut Body) {
-    let (derived, rest) = match CLASSIFIED_BY.captures(text) {
-        Some(c) => (
-            false,
-            c.get(1).map_or("", |m| m.as_str()).trim().to_string(),
-        ),
-        None => match DERIVED_FROM.captures(text) {
-            Some(c) => (true, c[0].trim().to_string()),
+    // Both matches run to the end of the text.
+    let (derived, rest) = match after_label(&CLASSIFIED_BY_LABEL, &CLASSIFIED_BY, text) {
+        Some((_, rest)) => (false, rest.trim().to_string()),
+        None => match after_label(&DERIVED_FROM_LABEL, &DERIVED_FROM, text) {
+            Some((start, _)) => (true, text[start..].trim().to_string()),
             None => return,
         },
     };
     // `Classified By: Classified by Political Officer …` (05MADRID395): the label twice.
     let rest = may_start(&rest, "classified")
-        .then(|| CLASSIFIED_BY.captures(&rest))
+        .then(|| after_label(&CLASSIFIED_BY_LABEL, &CLASSIFIED_BY, &rest))
         .flatten()
-        .filter(|c| c.get(0).is_some_and(|m| m.start() == 0))
-        .map_or(rest.clone(), |c| c[1].to_string());
+        .filter(|(start, _)| *start == 0)
+        .map_or(rest.clone(), |(_, after)| after.to_string());
     let rest = rest.as_str();
     if derived {
         // `Derived from: Multiple Sources`: the authority is the derivation itself.
@@ -210,6 +215,34 @@ fn clean(s: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+
+    /// The labels found alone give what the full patterns capture.
+    #[test]
+    fn labels_as_the_captures() {
+        use crate::parse::text::assert_after_label_as_captures as check;
+        let texts = [
+            "Classified By: Ambassador J. Thomas Schieffer. Reasons 1.4 (B) (D)",
+            "CLASSIFIED BY: Classified by Political Officer Jo Smith",
+            "(U) Classified by DCM Jane Doe for reasons 1.4(b) and (d).",
+            "classified by",
+            "classified byline",
+            "declassified by the court",
+            "REF: A. STATE 1 Classified By: POLOFF x",
+            "Classified  \u{a0}by\u{2003}:\u{a0} name",
+            "Classified By:\nAmbassador\nReasons 1.4",
+            "text\nClassified By: x\ny",
+            "Derived from: Multiple Sources",
+            "(U) Derived From DSCG 05-1",
+            "(U)derived from:x",
+            "Note: derived from: x",
+            "derived fromage",
+            "Classified By: Derived from: x",
+            "",
+            "\u{17f}classified by: x",
+        ];
+        check(&CLASSIFIED_BY_LABEL, &CLASSIFIED_BY, &texts);
+        check(&DERIVED_FROM_LABEL, &DERIVED_FROM, &texts);
+    }
     use super::*;
 
     #[test]

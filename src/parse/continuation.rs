@@ -3,7 +3,7 @@
 //! `GEORGIA`, seed) until a blank line, the next element's label, paragraph 1 or prose. One
 //! helper joins them for every element; each element says what else ends it.
 
-use super::text::{is_blank, trim};
+use super::text::{has_label, is_blank, trim};
 use super::{classified_by, declassification, markings, paragraphs, references, subject};
 
 /// The lines of the opening an element may continue into: `lines[..limit]`.
@@ -85,10 +85,14 @@ re!(pub INLINE_CLASSIFIED_BY, r"(?:^|\s)(?i:classified\s+by)\s*:");
 /// A line that opens another element (or paragraph 1), so no element continues into it.
 pub fn is_keyword_line(line: &str) -> bool {
     let t = trim(line);
-    subject::SUBJECT.is_match(t)
-        || references::REF.is_match(t)
-        || classified_by::CLASSIFIED_BY.is_match(t)
-        || declassification::EO.is_match(t)
+    has_label(&subject::SUBJECT_LABEL, &subject::SUBJECT, t)
+        || has_label(&references::REF_LABEL, &references::REF, t)
+        || has_label(
+            &classified_by::CLASSIFIED_BY_LABEL,
+            &classified_by::CLASSIFIED_BY,
+            t,
+        )
+        || has_label(&declassification::EO_LABEL, &declassification::EO, t)
         || t.starts_with("TAGS")
         || paragraphs::is_numbered(line)
 }

@@ -91,7 +91,18 @@ fn dtg_datetime(day: &str, hour: &str, min: &str, month: &str, year: &str) -> Op
     let y = if y < 50 { 2000 + y } else { 1900 + y };
     let date = chrono::NaiveDate::from_ymd_opt(y, m, day.parse().ok()?)?;
     let time = chrono::NaiveTime::from_hms_opt(hour.parse().ok()?, min.parse().ok()?, 0)?;
-    Some(date.and_time(time).format("%Y-%m-%d %H:%M:%S").to_string())
+    // What `format("%Y-%m-%d %H:%M:%S")` writes for years 1950–2049, without parsing the
+    // format string on every cable.
+    use chrono::{Datelike, Timelike};
+    Some(format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
+        date.year(),
+        date.month(),
+        date.day(),
+        time.hour(),
+        time.minute(),
+        time.second()
+    ))
 }
 
 /// The lists after FM: each line under TO / INFO / XMT is one addressee, except page-break

@@ -18,6 +18,15 @@ macro_rules! re {
     };
 }
 
+/// An element's label and the rest of its line: `$name` is `LABEL(.*)$`, `$label` is `LABEL`
+/// alone, for [`text::after_label`], which finds group 1 without captures.
+macro_rules! labelled {
+    ($vis:vis $name:ident, $label:ident, $pat:literal) => {
+        re!($vis $name, concat!($pat, r"(.*)$"));
+        re!($vis $label, $pat);
+    };
+}
+
 pub mod body;
 mod captions;
 mod classified_by;

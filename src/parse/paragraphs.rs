@@ -6,9 +6,7 @@
 //! in force.
 
 use super::markings::portion_marking;
-use super::text::{
-    collapse_ws, has_dashes, has_stars, is_ascii_ws, is_blank, is_ws, trim, trim_end,
-};
+use super::text::{collapse_ws, is_ascii_ws, is_blank, is_ws, trim, trim_end};
 use crate::model::Paragraph;
 
 // `=====` frames or underlines a heading as dashes do (`Summary` / `=======`).
@@ -23,6 +21,7 @@ pub fn is_rule(line: &str) -> bool {
     // The first byte that is not ASCII white space; a non-ASCII one may be Unicode white space.
     let first = line.bytes().find(|&c| !is_ascii_ws(c));
     match first {
+        Some(b'-' | b'=') if line.is_ascii() => is_ascii_rule(line.as_bytes()),
         Some(b'-' | b'=') => RULE.is_match(line),
         Some(c) if c >= 0x80 => {
             let t = line.trim_start_matches(is_ws);
@@ -30,6 +29,36 @@ pub fn is_rule(line: &str) -> bool {
         }
         _ => false,
     }
+}
+
+/// [`RULE`] on an ASCII line, by hand (the regex's setup cost more than the test): between
+/// white space, only runs of `-` or `=`, each at least three long (`-{3,}` and `={3,}` cannot
+/// share a run, and a shorter run matches neither).
+fn is_ascii_rule(line: &[u8]) -> bool {
+    let mut runs = line
+        .split(|&c| is_ascii_ws(c))
+        .filter(|w| !w.is_empty())
+        .peekable();
+    runs.peek().is_some()
+        && runs.all(|w| {
+            w.chunk_by(|a, b| a == b)
+                .all(|run| matches!(run[0], b'-' | b'=') && run.len() >= 3)
+        })
+}
+
+/// What a line must look like for [`STAR_RULE`] to match: `*` after the leading white space
+/// (a non-ASCII byte may be Unicode white space: left to the regex). One byte looked at on
+/// nearly every line, where a search for `***` looked at all of them.
+fn may_be_star_rule(line: &str) -> bool {
+    let first = line.bytes().find(|&c| !is_ascii_ws(c));
+    first.is_some_and(|c| c == b'*' || c >= 0x80)
+}
+
+/// What a line must look like for [`HEADING_BETWEEN_RULES`] or [`HEADING_BEFORE_RULE`] to
+/// match: it ends in `---` before its trailing white space (`trim_end` drops all that `\s`
+/// does, and more, and stops at a `-`).
+fn ends_in_dashes(line: &str) -> bool {
+    trim_end(line).ends_with("---")
 }
 
 /// Whether `line` opens a numbered paragraph.
@@ -46,6 +75,18 @@ fn numbered_with_style(line: &str) -> Option<(u32, Option<&str>, &str, char)> {
     // A U+FEFF left before `1.` by a copy is white space too (issue 11).
     let is_blank_char =
         |c: char| c == ' ' || c == '\t' || c == '\u{a0}' || crate::decode::is_zero_width(c);
+    // Nearly every line opens with ASCII that is neither a blank nor a digit: no number, and
+    // no char walk (this runs on every body line). Spaces and tabs are skipped on bytes; a
+    // non-ASCII byte (a no-break or zero-width space) takes the char walk.
+    let ascii_lead = line
+        .bytes()
+        .take_while(|&c| c == b' ' || c == b'\t')
+        .count();
+    match line.as_bytes().get(ascii_lead) {
+        Some(c) if !c.is_ascii_digit() && c.is_ascii() => return None,
+        None => return None,
+        _ => {}
+    }
     let body = line.trim_start_matches(is_blank_char);
     if line[..line.len() - body.len()].chars().count() > 12 {
         return None;
@@ -89,7 +130,8 @@ impl Builder<'_> {
         let mut blank_pending = false;
         for l in &self.lines {
             let l = trim_end(l);
-            if is_blank(l) {
+            // Without its trailing white space, a line is blank exactly when it is empty.
+            if l.is_empty() {
                 blank_pending = !text.is_empty();
                 continue;
             }
@@ -113,6 +155,30 @@ impl Builder<'_> {
     }
 }
 
+/// What the walk asks of a line, worked out once: the headings, the separator before a number
+/// and the walk itself each looked at the same line (trimmed, a rule?) up to three times.
+struct Facts<'a> {
+    /// [`trim`]med: empty exactly when [`is_blank`].
+    trimmed: &'a str,
+    rule: bool,
+}
+
+impl<'a> Facts<'a> {
+    fn of(lines: &[&'a str]) -> Vec<Facts<'a>> {
+        lines
+            .iter()
+            .map(|l| Facts {
+                trimmed: trim(l),
+                rule: is_rule(l),
+            })
+            .collect()
+    }
+
+    fn blank(&self) -> bool {
+        self.trimmed.is_empty()
+    }
+}
+
 /// Split the body after the opening into paragraphs. With numbered paragraphs, a paragraph
 /// runs to the next numbered paragraph, heading or the signature; unnumbered text is split at
 /// blank lines. `last_line` stands for the last line when a signature was cut off it.
@@ -128,17 +194,23 @@ pub fn parse<'a>(lines: &[&'a str], last_line: Option<&'a str>) -> Vec<Paragraph
             _ => lines[i],
         }
     };
+    let facts = Facts::of(lines);
     let mut style: Option<char> = None;
     let mut i = 0;
     while i < n {
         let line = line_at(i);
-        if let Some((text, used)) = heading_at(lines, i, blank_before(lines, i)) {
+        if let Some((text, used)) = heading_at(lines, &facts, i, blank_before(&facts, i)) {
             out.extend(cur.take().and_then(Builder::finish));
             heading = Some(text);
             i += used;
             continue;
         }
-        if is_rule(line) || (has_stars(line) && STAR_RULE.is_match(line)) {
+        // The facts are of `lines`; the last line may stand in for the line there.
+        let (rule, blank) = match last_line {
+            Some(l) if i + 1 == n => (is_rule(l), is_blank(l)),
+            _ => (facts[i].rule, facts[i].blank()),
+        };
+        if rule || (may_be_star_rule(line) && STAR_RULE.is_match(line)) {
             if cur.as_ref().is_some_and(|c| c.number.is_none()) {
                 out.extend(cur.take().and_then(Builder::finish));
             }
@@ -148,7 +220,7 @@ pub fn parse<'a>(lines: &[&'a str], last_line: Option<&'a str>) -> Vec<Paragraph
         if let Some((number, marking, rest, this_style)) = numbered_with_style(line) {
             let open = cur.is_some();
             if starts_paragraph(
-                lines,
+                &facts,
                 i,
                 (number, marking.is_some(), this_style),
                 style,
@@ -168,7 +240,7 @@ pub fn parse<'a>(lines: &[&'a str], last_line: Option<&'a str>) -> Vec<Paragraph
                 continue;
             }
         }
-        if is_blank(line) {
+        if blank {
             match &mut cur {
                 Some(c) if c.number.is_some() => c.lines.push(""),
                 _ => out.extend(cur.take().and_then(Builder::finish)),
@@ -197,7 +269,7 @@ pub fn parse<'a>(lines: &[&'a str], last_line: Option<&'a str>) -> Vec<Paragraph
 /// 08RIODEJANEIRO171 numbers 6 then 5 under two headings), or directly follow a sentence as
 /// the next number.
 fn starts_paragraph(
-    lines: &[&str],
+    facts: &[Facts],
     i: usize,
     (number, marked, this_style): (u32, bool, char),
     style: Option<char>,
@@ -207,46 +279,57 @@ fn starts_paragraph(
     let same_style = style.is_none_or(|s| s == this_style);
     same_style
         && (marked
-            || (blank_before(lines, i) && (!open || prev_number.is_none_or(|p| number > p)))
-            || (ends_sentence(lines, i) && prev_number.is_some_and(|p| number == p + 1)))
+            || (blank_before(facts, i) && (!open || prev_number.is_none_or(|p| number > p)))
+            || (ends_sentence(facts, i) && prev_number.is_some_and(|p| number == p + 1)))
 }
 
 /// Line `i` follows a blank line, a rule, or the lone `-` line with which old cables separate
 /// paragraphs (90CAPETOWN97).
-fn blank_before(lines: &[&str], i: usize) -> bool {
-    i == 0 || is_blank(lines[i - 1]) || is_rule(lines[i - 1]) || trim(lines[i - 1]) == "-"
+fn blank_before(facts: &[Facts], i: usize) -> bool {
+    i == 0 || {
+        let before = &facts[i - 1];
+        before.blank() || before.rule || before.trimmed == "-"
+    }
 }
 
 /// Unblanked bodies end a paragraph with a sentence and start the next number on the
 /// following line (`…per day.` / `16. Radio, …`, 07PARIS306).
-fn ends_sentence(lines: &[&str], i: usize) -> bool {
-    i > 0 && trim(lines[i - 1]).ends_with(['.', ':', ';', '"', ')', '\''])
+fn ends_sentence(facts: &[Facts], i: usize) -> bool {
+    i > 0
+        && facts[i - 1]
+            .trimmed
+            .ends_with(['.', ':', ';', '"', ')', '\''])
 }
 
 /// A section heading at line `i`: (heading text, lines used).
-fn heading_at(lines: &[&str], i: usize, blank_before: bool) -> Option<(String, usize)> {
+fn heading_at(
+    lines: &[&str],
+    facts: &[Facts],
+    i: usize,
+    blank_before: bool,
+) -> Option<(String, usize)> {
     let line = lines[i];
-    let next = lines.get(i + 1).copied();
-    let short_text = |l: &str| {
-        let t = trim(l);
-        !t.is_empty() && t.len() <= 80 && !is_rule(l) && !is_numbered(l)
+    let next = facts.get(i + 1);
+    let short_text = |k: usize| {
+        let t = facts[k].trimmed;
+        !t.is_empty() && t.len() <= 80 && !facts[k].rule && !is_numbered(lines[k])
     };
     // `----` / `Pointed Displeasure` / `----` (seed)
-    if is_rule(line) {
-        let (Some(text), Some(below)) = (next, lines.get(i + 2)) else {
+    if facts[i].rule {
+        let (Some(_), Some(below)) = (next, facts.get(i + 2)) else {
             return None;
         };
-        if short_text(text) && is_rule(below) {
-            return Some((collapse_ws(text), 3));
+        if short_text(i + 1) && below.rule {
+            return Some((collapse_ws(lines[i + 1]), 3));
         }
         return None;
     }
     // `AKP Government Adrift` / `------` (05ANKARA1730)
-    if blank_before && short_text(line) && next.is_some_and(is_rule) {
+    if blank_before && short_text(i) && next.is_some_and(|f| f.rule) {
         return Some((collapse_ws(line), 2));
     }
     // `------------- Comment: -------------`, `INAUGURATION LIKELY JANUARY 1 -----` (collapsed)
-    if let Some(c) = has_dashes(line)
+    if let Some(c) = ends_in_dashes(line)
         .then(|| {
             HEADING_BETWEEN_RULES
                 .captures(line)
@@ -260,8 +343,8 @@ fn heading_at(lines: &[&str], i: usize, blank_before: bool) -> Option<(String, u
         }
     }
     // A short all-caps line standing alone: `OVERVIEW`, `COMMENT`, `KEY POLITICAL CRITERIA:`.
-    let t = trim(line);
-    let alone = blank_before && next.is_none_or(is_blank);
+    let t = facts[i].trimmed;
+    let alone = blank_before && next.is_none_or(Facts::blank);
     if alone
         && (3..=60).contains(&t.len())
         && t.chars().any(|c| c.is_alphabetic())
@@ -300,5 +383,79 @@ mod tests {
         assert_eq!(numbered("4. (U.S.) said"), Some((4, None, "(U.S.) said")));
         assert_eq!(numbered("1.4 (B) (D)"), None);
         assert_eq!(numbered("2007. The"), None);
+        assert_eq!(
+            numbered("\u{a0} 7. (C) text"),
+            Some((7, Some("C".into()), "text"))
+        );
+        assert_eq!(numbered("\u{feff}2. text"), Some((2, None, "text")));
+        assert_eq!(numbered("\t 3.(U) x"), Some((3, Some("U".into()), "x")));
+        assert_eq!(numbered(""), None);
+        assert_eq!(numbered("   "), None);
+    }
+
+    /// The cheap tests before the star-rule and heading regexes never turn away a line the
+    /// regexes match.
+    #[test]
+    fn prefilters_pass_what_the_regexes_match() {
+        for line in [
+            "***",
+            "  *** ***",
+            "\u{a0}*****",
+            "\u{2003}***\u{a0}",
+            "text ***",
+            "**",
+            "------------- Comment: -------------",
+            "INAUGURATION LIKELY JANUARY 1 -----",
+            "--- x ---\u{a0}",
+            "--- x ---\u{2003} \t",
+            "--- x ---\u{200b}",
+            "\u{a0}--- Heading ---",
+            "Heading ------ ",
+            "--- x --",
+            "x -----",
+            "-----",
+            "",
+        ] {
+            if STAR_RULE.is_match(line) {
+                assert!(may_be_star_rule(line), "{line:?}");
+            }
+            if HEADING_BETWEEN_RULES.is_match(line) || HEADING_BEFORE_RULE.is_match(line) {
+                assert!(ends_in_dashes(line), "{line:?}");
+            }
+        }
+    }
+
+    /// The hand-written rule test must say what the `RULE` regex says.
+    #[test]
+    fn ascii_rule_as_the_regex() {
+        for line in [
+            "---",
+            "--",
+            "  ------  ",
+            "-------------- --------------",
+            "--- --",
+            "---===",
+            "===",
+            "==",
+            "---=---",
+            "----- x",
+            "-----x",
+            "\t=====\r",
+            "--- \x0b ---\x0c",
+            "- - -",
+            "------==",
+            "***",
+            "-- -- --",
+            "------------------------------------------------------------",
+            "=-=-=-",
+            "----=====-----",
+        ] {
+            assert_eq!(is_rule(line), RULE.is_match(line), "{line:?}");
+            assert_eq!(
+                is_ascii_rule(line.as_bytes()),
+                RULE.is_match(line),
+                "{line:?}"
+            );
+        }
     }
 }

@@ -16,11 +16,12 @@ use super::declassification::EO;
 use super::markings::{MARKING, PORTION};
 use super::paragraphs::{is_rule, HEADING_BETWEEN_RULES};
 use super::tags::TAGS;
-use super::text::{caps, collapse_ws, may_hold, trim};
+use super::text::{after_label, collapse_ws, may_hold, trim};
 
-re!(
+labelled!(
     pub SUBJECT,
-    r"^(?:SUBJECT|SUBJ|Subject|subject)\b\s*[:.]?\s*(.*)$"
+    SUBJECT_LABEL,
+    r"^(?:SUBJECT|SUBJ|Subject|subject)\b\s*[:.]?\s*"
 );
 
 /// The SUBJECT line and its continuation lines; the first one in the opening counts.
@@ -31,8 +32,8 @@ pub fn line(ctx: Lines, i: usize, t: &str, b: &mut Body) -> Option<usize> {
     if !may_hold(t, "subj") {
         return None;
     }
-    let first = match caps(&SUBJECT, t) {
-        Some(c) => c.get(1).map_or("", |m| m.as_str()),
+    let first = match after_label(&SUBJECT_LABEL, &SUBJECT, t) {
+        Some((_, rest)) => rest,
         None => flattened(t)?,
     };
     // A rule of dashes under the subject opens a section (`-----` / `Summary` / `-----`).
@@ -82,6 +83,31 @@ fn subject_text(text: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    /// The label found alone gives what the full pattern captures.
+    #[test]
+    fn label_as_the_captures() {
+        crate::parse::text::assert_after_label_as_captures(
+            &super::SUBJECT_LABEL,
+            &super::SUBJECT,
+            &[
+                "SUBJECT: RUSSIA FM CRITCIZES JAPAN'S ROLE",
+                "SUBJ: x",
+                "Subject. x",
+                "subject:",
+                "SUBJECT",
+                "SUBJECTIVE VIEWS",
+                "SUBJECT  :  (U) text",
+                "SUBJECT:\u{a0}\u{a0}text\u{a0}",
+                " SUBJECT: leading space",
+                "Tags: x Subject: y",
+                "SUBJECT: a\nb",
+                "x\nSUBJECT: b",
+                "SUBJ.: x",
+                "",
+            ],
+        );
+    }
+
     fn body(text: &str) -> super::Body {
         super::super::body::parse(text)
     }

@@ -17,19 +17,24 @@ use super::body::Body;
 use super::continuation::{
     is_keyword_line, Lines, INLINE_CLASSIFIED_BY, INLINE_REF, INLINE_SUBJECT,
 };
-use super::text::{collapse_ws, is_ws, may_hold};
+use super::text::{after_label, collapse_ws, is_ws, may_hold};
 use crate::model::Warning;
 
-re!(pub TAGS, r"(?:^|\s)(?:TAGS?|Tags?|tags?)\b\s*:?\s*(.*)$");
+labelled!(
+    pub TAGS,
+    TAGS_LABEL,
+    r"(?:^|\s)(?:TAGS?|Tags?|tags?)\b\s*:?\s*"
+);
 
 /// The TAGS line and its continuation lines; the first TAGS line in the opening counts.
 pub fn line(ctx: Lines, i: usize, t: &str, b: &mut Body) -> Option<usize> {
     if !b.tags.is_empty() {
         return None;
     }
-    // Only the TAGS line passes the word test: capture at once, no `is_match` first.
-    let c = may_hold(t, "tag").then(|| TAGS.captures(t)).flatten()?;
-    let first = &c[1];
+    // Only the TAGS line passes the word test.
+    let (_, first) = may_hold(t, "tag")
+        .then(|| after_label(&TAGS_LABEL, &TAGS, t))
+        .flatten()?;
     // A flattened opening (`E.O. 12958: DECL: … Tags: a, b Subject: text`) ends the tags at
     // the next label on the line, and the list does not go on to the next line.
     let end = [&INLINE_SUBJECT, &INLINE_REF, &INLINE_CLASSIFIED_BY]
@@ -247,18 +252,54 @@ const DESCRIPTIONS: &[(&str, &str)] = &[
     ("IMF", "International Monetary Fund"),
 ];
 
+/// The tables sorted for a binary search (every tag of every cable asks; a scan compared
+/// against a hundred codes). `DESCRIPTIONS` keeps the first entry of a code, as a scan finds.
+struct Sorted {
+    organizations: Vec<&'static str>,
+    programs: Vec<&'static str>,
+    descriptions: Vec<(&'static str, &'static str)>,
+}
+
+static SORTED: std::sync::LazyLock<Sorted> = std::sync::LazyLock::new(|| {
+    let sorted = |t: &[&'static str]| {
+        let mut v = t.to_vec();
+        v.sort_unstable();
+        v
+    };
+    let mut descriptions = DESCRIPTIONS.to_vec();
+    descriptions.sort_by(|a, b| a.0.cmp(b.0));
+    descriptions.dedup_by_key(|d| d.0);
+    Sorted {
+        organizations: sorted(ORGANIZATIONS),
+        programs: sorted(PROGRAMS),
+        descriptions,
+    }
+});
+
 pub fn description(code: &str) -> Option<&'static str> {
-    DESCRIPTIONS
-        .iter()
-        .find(|(c, _)| c.eq_ignore_ascii_case(code))
-        .map(|(_, d)| *d)
+    // The table's codes are upper-case ASCII (a test says so): compare with `code` upper-cased
+    // byte by byte, which is `eq_ignore_ascii_case`; non-ASCII `code` equals none of them.
+    if !code.is_ascii() {
+        return None;
+    }
+    let upper = || code.bytes().map(|b| b.to_ascii_uppercase());
+    let d = &SORTED.descriptions;
+    d.binary_search_by(|(c, _)| c.bytes().cmp(upper()))
+        .ok()
+        .map(|i| d[i].1)
 }
 
 pub fn kind(code: &str) -> &'static str {
-    let upper = code.to_uppercase();
-    if ORGANIZATIONS.contains(&upper.as_str()) {
+    // Codes come upper-cased from `split_tags`: no copy then.
+    let upper = if code.bytes().any(|b| b.is_ascii_lowercase() || b >= 0x80) {
+        std::borrow::Cow::Owned(code.to_uppercase())
+    } else {
+        std::borrow::Cow::Borrowed(code)
+    };
+    let known = |t: &[&str]| t.binary_search(&upper.as_ref()).is_ok();
+    if known(&SORTED.organizations) {
         "organization"
-    } else if PROGRAMS.contains(&upper.as_str()) {
+    } else if known(&SORTED.programs) {
         "program"
     } else if code.len() == 2 && code.chars().all(|c| c.is_ascii_alphabetic()) {
         "geographic"
@@ -277,6 +318,92 @@ pub fn kind(code: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::{kind, split_tags};
+
+    /// The binary searches answer as the scans of the tables did.
+    #[test]
+    fn sorted_tables_as_the_scans() {
+        use super::{description, DESCRIPTIONS, ORGANIZATIONS, PROGRAMS};
+        for (code, _) in DESCRIPTIONS {
+            assert!(
+                code.bytes()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()),
+                "{code}"
+            );
+        }
+        let scan_description = |code: &str| {
+            DESCRIPTIONS
+                .iter()
+                .find(|(c, _)| c.eq_ignore_ascii_case(code))
+                .map(|(_, d)| *d)
+        };
+        let scan_known = |code: &str| {
+            let upper = code.to_uppercase();
+            (
+                ORGANIZATIONS.contains(&upper.as_str()),
+                PROGRAMS.contains(&upper.as_str()),
+            )
+        };
+        let mut codes: Vec<String> = DESCRIPTIONS
+            .iter()
+            .map(|d| d.0)
+            .chain(ORGANIZATIONS.iter().copied())
+            .chain(PROGRAMS.iter().copied())
+            .flat_map(|c| {
+                [
+                    c.to_string(),
+                    c.to_lowercase(),
+                    format!("{c}X"),
+                    c[1..].to_string(),
+                ]
+            })
+            .collect();
+        codes.extend(
+            [
+                "",
+                "A",
+                "ZZZZ",
+                "\u{17f}MIG",
+                "Pre\u{df}",
+                "OVIP (SMITH, JOHN)",
+                "g8",
+            ]
+            .map(String::from),
+        );
+        for c in &codes {
+            assert_eq!(description(c), scan_description(c), "{c:?}");
+            let (org, program) = scan_known(c);
+            let k = kind(c);
+            assert_eq!(k == "organization", org, "{c:?}");
+            if !org {
+                assert_eq!(k == "program", program, "{c:?}");
+            }
+        }
+    }
+
+    /// The label found alone gives what the full pattern captures.
+    #[test]
+    fn label_as_the_captures() {
+        crate::parse::text::assert_after_label_as_captures(
+            &super::TAGS_LABEL,
+            &super::TAGS,
+            &[
+                "TAGS: PREL, PGOV",
+                "TAGS PREL PGOV",
+                "TAG: PREL",
+                "Tags:\u{a0}\u{a0}PREL\u{a0}",
+                "E.O. 12958: DECL: 10/29/2018 TAGS: MARR",
+                "E.O. 12958: DECL: 10/29/2018\u{a0}TAGS: MARR",
+                "STAGS: x",
+                "TAGSX: x",
+                "tags",
+                "TAGS:",
+                "x tags : y tags: z",
+                "TAGS: a\nb",
+                "a\nTAGS: b",
+                "",
+            ],
+        );
+    }
 
     #[test]
     fn tags_split_on_commas_and_spaces() {

@@ -7,36 +7,39 @@ use std::sync::LazyLock;
 
 static OF: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(" OF "));
 
-/// `line` contains `---` (a rule or a heading between rules). `str::contains` builds a
-/// searcher per call; these prebuilt finders matter on a path that sees every line.
-pub fn has_dashes(line: &str) -> bool {
-    has_three(line, b'-')
-}
-
-/// `line` contains `***`.
-pub fn has_stars(line: &str) -> bool {
-    has_three(line, b'*')
-}
-
-/// `line` holds `c` three times in a row: a vectorised test for `c` at all (rare in text),
-/// then a prebuilt searcher (`str::contains` would build one per call).
-fn has_three(line: &str, c: u8) -> bool {
-    static DASHES: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("---"));
-    static STARS: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("***"));
-    let b = line.as_bytes();
-    let three = if c == b'-' { &DASHES } else { &STARS };
-    any_byte(b, |x| x == c) && three.find(b).is_some()
+/// `str::lines`, split with the `memchr` crate's vectorised search: the body's lines are
+/// split once per cable, and `str::lines` (core's word-at-a-time `memchr`) was a few percent
+/// of the parser's time. Lines end at `\n`, a `\r` before it is dropped (a `\r` that ends
+/// the text is kept), and a final `\n` opens no empty line.
+pub fn lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut start = 0;
+    memchr::memchr_iter(b'\n', text.as_bytes())
+        .map(Some)
+        .chain(std::iter::once(None))
+        .filter_map(move |at| match at {
+            Some(at) => {
+                let line = &text[start..at];
+                start = at + 1;
+                Some(line.strip_suffix('\r').unwrap_or(line))
+            }
+            None => (start < text.len()).then(|| &text[start..]),
+        })
 }
 
 /// Whether any byte of `bytes` is a `hit`, 32 bytes at a time without branches in a block, so
-/// the compiler vectorises it (the tail too, padded with spaces: `hit(b' ')` must be false).
-/// For scans of every byte of every line.
+/// the compiler vectorises it (a text under 32 bytes is padded with spaces: `hit(b' ')` must
+/// be false). For scans of every byte of every line.
 #[inline]
 pub fn any_byte(bytes: &[u8], hit: impl Fn(u8) -> bool + Copy) -> bool {
     let block_hits = |block: &[u8; 32]| block.iter().fold(0u8, |any, &c| any | hit(c) as u8) != 0;
     let mut blocks = bytes.chunks_exact(32);
     if blocks.any(|b| block_hits(b.try_into().unwrap())) {
         return true;
+    }
+    if let Some(last) = bytes.len().checked_sub(32) {
+        // The last 32 bytes hold the remainder: looking at some bytes twice changes no
+        // answer, and spares copying the remainder into a padded block.
+        return !blocks.remainder().is_empty() && block_hits(bytes[last..].try_into().unwrap());
     }
     let mut tail = [b' '; 32];
     tail[..blocks.remainder().len()].copy_from_slice(blocks.remainder());
@@ -89,10 +92,17 @@ pub fn may_start(t: &str, word: &str) -> bool {
 
 /// Like [`may_hold`], for a run of `n` digits.
 pub fn may_hold_digits(t: &str, n: usize) -> bool {
-    !t.is_ascii()
-        || t.as_bytes()
-            .split(|c| !c.is_ascii_digit())
-            .any(|run| run.len() >= n)
+    let mut run = 0;
+    for &c in t.as_bytes() {
+        if c >= 0x80 {
+            return true;
+        }
+        run = if c.is_ascii_digit() { run + 1 } else { 0 };
+        if run >= n {
+            return true;
+        }
+    }
+    false
 }
 
 /// Captures only after a cheap `is_match`: most opening lines match none of the element
@@ -102,6 +112,57 @@ pub fn caps<'t>(re: &Regex, t: &'t str) -> Option<regex::Captures<'t>> {
         re.captures(t)
     } else {
         None
+    }
+}
+
+/// Where `full` matches in `t` and its group 1, for a pattern `LABEL(.*)$` declared with
+/// `labelled!` (`label` is `LABEL` alone): the start of the match, and the rest of the text
+/// after the label. Without a line break in `t`, `(.*)$` matches after any position, so the
+/// label's own leftmost-first match is the one the full pattern makes; a `find` of it costs a
+/// fraction of capture extraction, which runs a backtracker over the rest of the line. A text
+/// with a line break is left to `full` (`.` stops there unless the pattern says `(?s)`).
+pub fn after_label<'t>(label: &Regex, full: &Regex, t: &'t str) -> Option<(usize, &'t str)> {
+    if memchr::memchr(b'\n', t.as_bytes()).is_some() {
+        let c = full.captures(t)?;
+        return Some((c.get(0)?.start(), c.get(1).map_or("", |m| m.as_str())));
+    }
+    label.find(t).map(|m| (m.start(), &t[m.end()..]))
+}
+
+/// `full.is_match(t)` for a pattern declared with `labelled!`, by its label alone when `t` has
+/// no line break (see [`after_label`]): a `$`-anchored pattern is searched backwards over the
+/// whole line, the label stops at its end.
+pub fn has_label(label: &Regex, full: &Regex, t: &str) -> bool {
+    if memchr::memchr(b'\n', t.as_bytes()).is_some() {
+        return full.is_match(t);
+    }
+    label.is_match(t)
+}
+
+/// Test helper: [`after_label`] says what `full`'s captures say on every text of `texts`.
+#[cfg(test)]
+pub fn assert_after_label_as_captures(label: &Regex, full: &Regex, texts: &[&str]) {
+    for t in texts {
+        let want = full.captures(t).map(|c| {
+            (
+                c.get(0).unwrap().start(),
+                c.get(1).map_or("", |m| m.as_str()),
+            )
+        });
+        assert_eq!(after_label(label, full, t), want, "{t:?} ({full})");
+        assert_eq!(
+            has_label(label, full, t),
+            full.is_match(t),
+            "{t:?} ({full})"
+        );
+        // The label-only path, whatever the text holds after a line break.
+        if !t.contains('\n') {
+            assert_eq!(
+                label.find(t).map(|m| (m.start(), &t[m.end()..])),
+                want,
+                "{t:?}"
+            );
+        }
     }
 }
 
@@ -161,6 +222,13 @@ pub fn is_blank(s: &str) -> bool {
 /// Collapse every run of white space (NBSP included) to one space.
 pub fn collapse_ws(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    let b = s.as_bytes();
+    // Long texts (summaries, paragraphs) by searches; the setup of a search costs more than
+    // the byte loop below on a short marking or heading.
+    if b.len() >= 128 && b.is_ascii() && !any_byte(b, |c| (c == 0x0b) | (c == 0x0c)) {
+        collapse_ascii_ws(s, &mut out);
+        return out;
+    }
     if s.is_ascii() {
         // On bytes, copying the runs between the white space that changes (line breaks, tabs,
         // doubled spaces, spaces at the ends): the char walk with `is_ws` cost several times
@@ -195,6 +263,55 @@ pub fn collapse_ws(s: &str) -> String {
         out.push_str(word);
     }
     out
+}
+
+/// [`collapse_ws`] of an ASCII text without vertical tab or form feed, into `out`. Only the
+/// spots where the white space changes are visited: a tab, line break or CR, or two spaces in
+/// a row (vectorised searches find them); the runs between them, words with their single
+/// spaces, are copied as they stand. A byte loop cost several times as much on summaries of
+/// thousands of bytes.
+fn collapse_ascii_ws(s: &str, out: &mut String) {
+    static TWO_SPACES: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("  "));
+    let b = s.as_bytes();
+    let Some(first) = b.iter().position(|&c| !is_ascii_ws(c)) else {
+        return;
+    };
+    let last = b
+        .iter()
+        .rposition(|&c| !is_ascii_ws(c))
+        .map_or(first, |i| i + 1);
+    let (s, b) = (&s[first..last], &b[first..last]);
+    let mut breaks = memchr::memchr3_iter(b'\t', b'\n', b'\r', b);
+    let mut doubles = TWO_SPACES.find_iter(b);
+    let (mut br, mut db) = (breaks.next(), doubles.next());
+    // `s[..copied]` is done, and `copied` is at a word (the ends are trimmed).
+    let mut copied = 0;
+    loop {
+        while br.is_some_and(|at| at < copied) {
+            br = breaks.next();
+        }
+        while db.is_some_and(|at| at < copied) {
+            db = doubles.next();
+        }
+        let at = match (br, db) {
+            (Some(x), Some(y)) => x.min(y),
+            (Some(x), None) | (None, Some(x)) => x,
+            (None, None) => break,
+        };
+        // The run of white space around `at`: spaces may stand before a break.
+        let start = b[copied..at]
+            .iter()
+            .rposition(|&c| c != b' ')
+            .map_or(copied, |i| copied + i + 1);
+        let end = b[at..]
+            .iter()
+            .position(|&c| !is_ascii_ws(c))
+            .map_or(b.len(), |i| at + i);
+        out.push_str(&s[copied..start]);
+        out.push(' ');
+        copied = end;
+    }
+    out.push_str(&s[copied..]);
 }
 
 /// `TOKYO 00003205 002.4 OF 002` (seed), `SAN SALVAD 00000085 002 OF 004`: the post cut to
@@ -236,10 +353,13 @@ pub fn without_page_marks(line: &str) -> Option<std::borrow::Cow<'_, str>> {
 }
 
 fn old_page_line(line: &str) -> bool {
+    static PAGE: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("PAGE"));
     // `PAGE`, `TO` or `INFO` opens the line after white space (a non-ASCII byte may be
-    // Unicode white space: left to the regex).
+    // Unicode white space: left to the regex), and `PAGE` is in it: prose opens with `The`,
+    // `This`, `In` on a tenth of the body lines, and the regex's setup costs more than the scan.
     let first = line.bytes().find(|&c| !is_ascii_ws(c));
     first.is_some_and(|c| matches!(c, b'P' | b'T' | b'I') || c >= 0x80)
+        && PAGE.find(line.as_bytes()).is_some()
         && OLD_PAGE_LINE.is_match(line)
 }
 
@@ -259,6 +379,15 @@ fn page_line_rest(line: &str, of: bool) -> Option<&str> {
 /// Upper-case letters only: `C O N F I D E N T I A L` and `Confidential` both give
 /// `CONFIDENTIAL`.
 pub fn letters_upper(s: &str) -> String {
+    if s.is_ascii() {
+        // The same on bytes: for ASCII, `is_alphabetic` is `is_ascii_alphabetic` and
+        // `to_uppercase` is `to_ascii_uppercase` (every caption line asks).
+        return s
+            .bytes()
+            .filter(u8::is_ascii_alphabetic)
+            .map(|c| char::from(c.to_ascii_uppercase()))
+            .collect();
+    }
     s.chars()
         .filter(|c| c.is_alphabetic())
         .flat_map(char::to_uppercase)
@@ -313,6 +442,86 @@ mod tests {
         ] {
             assert_eq!(trim(s), s.trim_matches(is_ws), "{s:?}");
             assert_eq!(trim_end(s), s.trim_end_matches(is_ws), "{s:?}");
+            // `Builder::finish` takes an empty `trim_end` for a blank line.
+            assert_eq!(is_blank(trim_end(s)), trim_end(s).is_empty(), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn any_byte_at_every_position() {
+        for len in 0..100 {
+            let clean = vec![b'a'; len];
+            assert!(!any_byte(&clean, |c| c == b'x'), "{len}");
+            for at in 0..len {
+                let mut one = clean.clone();
+                one[at] = b'x';
+                assert!(any_byte(&one, |c| c == b'x'), "{len} {at}");
+            }
+        }
+    }
+
+    #[test]
+    fn letters_upper_on_bytes_as_on_chars() {
+        for s in [
+            "",
+            "C O N F I D E N T I A L",
+            "Corrected Copy (x1)",
+            "a-b_c",
+            "caf\u{e9}",
+        ] {
+            let chars: String = s
+                .chars()
+                .filter(|c| c.is_alphabetic())
+                .flat_map(char::to_uppercase)
+                .collect();
+            assert_eq!(letters_upper(s), chars, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn lines_as_str_lines() {
+        for t in [
+            "",
+            "\n",
+            "\n\n",
+            "a",
+            "a\n",
+            "a\nb",
+            "a\r\nb\r\n",
+            "a\r",
+            "\r",
+            "\r\n",
+            "a\rb\n",
+            "a\r\r\n",
+            "\n\nx\n\n",
+            "é\nü\r\n",
+        ] {
+            assert_eq!(
+                lines(t).collect::<Vec<_>>(),
+                t.lines().collect::<Vec<_>>(),
+                "{t:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn may_hold_digits_as_digit_runs() {
+        for t in [
+            "",
+            "12345",
+            "1234",
+            "E.O. 12958: DECL",
+            "a 1234 5678",
+            "x12345y",
+            "1234\u{e9}",
+            "\u{e9}",
+            "TOKYO 003205",
+        ] {
+            let runs = !t.is_ascii()
+                || t.as_bytes()
+                    .split(|c| !c.is_ascii_digit())
+                    .any(|run| run.len() >= 5);
+            assert_eq!(may_hold_digits(t, 5), runs, "{t:?}");
         }
     }
 
@@ -331,13 +540,29 @@ mod tests {
             "end.\n\nNext paragraph  here ",
             "\n\nlead",
             "trail\n",
+            "a \n b",
+            "a  \t  b   c\r\nd",
+            "x\n",
+            "  \n  ",
+            "a b c  d \n\n e\tf  ",
+            "one  two   three\x0bfour",
+            "\x0c",
+            "a\x0c b",
         ] {
-            let chars = s
-                .split(is_ws)
-                .filter(|w| !w.is_empty())
-                .collect::<Vec<_>>()
-                .join(" ");
-            assert_eq!(collapse_ws(s), chars, "{s:?}");
+            // Short texts take the byte loop, long ones the searches: both, on each text.
+            for s in [s.to_string(), s.repeat(40)] {
+                let chars = s
+                    .split(is_ws)
+                    .filter(|w| !w.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                assert_eq!(collapse_ws(&s), chars, "{s:?}");
+                if !s.contains(['\x0b', '\x0c']) {
+                    let mut out = String::new();
+                    collapse_ascii_ws(&s, &mut out);
+                    assert_eq!(out, chars, "{s:?}");
+                }
+            }
         }
     }
 

@@ -11,12 +11,13 @@ mod items;
 use super::body::Body;
 use super::classified_by::{self, CLASSIFIED_BY};
 use super::continuation::{is_keyword_line, is_prose, Lines};
-use super::text::{caps, collapse_ws, may_start, trim};
+use super::text::{after_label, collapse_ws, may_start, trim};
 use crate::model::Reference;
 
-re!(
+labelled!(
     pub REF,
-    r"^(?:(?:REFS?|REF\(S\)|REFERENCES?|REFTELS?)\b\s*:?|(?i:refs?|ref\(s\)|references?|reftels?)\s*:)\s*(.*)$"
+    REF_LABEL,
+    r"^(?:(?:REFS?|REF\(S\)|REFERENCES?|REFTELS?)\b\s*:?|(?i:refs?|ref\(s\)|references?|reftels?)\s*:)\s*"
 );
 // A line that opens an item: `A. `, `A) `, `A.) `, `A - `, `(A)`, `[A]`, `(1)`, `¶B.`.
 re!(
@@ -36,9 +37,9 @@ pub fn block(ctx: Lines, i: usize, t: &str, b: &mut Body) -> Option<usize> {
     if b.references.is_some() || !may_start(t, "ref") {
         return None;
     }
-    let c = caps(&REF, t)?;
+    let (_, first) = after_label(&REF_LABEL, &REF, t)?;
     let goes_on = |l: &str| !is_keyword_line(l) && !is_prose(l);
-    let (mut text, mut j) = ctx.join_lines(&c[1], i + 1, goes_on);
+    let (mut text, mut j) = ctx.join_lines(first, i + 1, goes_on);
     while let Some(k) = ctx
         .next_non_blank(j)
         .filter(|&k| goes_on_after_blank(&text, trim(ctx.lines[k])) && goes_on(ctx.lines[k]))
@@ -113,6 +114,32 @@ pub fn parse(text: &str, citing_year: Option<u32>) -> Vec<Reference> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The label found alone gives what the full pattern captures.
+    #[test]
+    fn label_as_the_captures() {
+        crate::parse::text::assert_after_label_as_captures(
+            &REF_LABEL,
+            &REF,
+            &[
+                "REF: A. STATE 1234",
+                "REFS: A) x",
+                "REF(S): x",
+                "REFTEL",
+                "REFTELS: x",
+                "REFERENCE: x",
+                "Ref: Lima 1",
+                "ref(s): x",
+                "refs x",
+                "REFERENCES ",
+                "REFUGEES: x",
+                "REF:\u{a0}\u{a0}x",
+                "REF: a\nb",
+                "x\nREF: b",
+                "",
+            ],
+        );
+    }
 
     fn refs(text: &str) -> Vec<(Option<String>, String, String, Option<String>)> {
         parse(text, Some(2008))
