@@ -96,7 +96,7 @@ PREP="rm -f $OUT/raw.db; sqlite3 $OUT/raw.db 'CREATE TABLE raw(seq,created,refid
 FLOOR_FTS=$(awk -v a="$FLOOR" -v b="$WALL" 'BEGIN{print a+b}')
 lat=()
 for _ in $(seq 10); do
-  s=$(date +%s%N); $BIN search "nuclear reactor" --db "$DB" >/dev/null; e=$(date +%s%N)
+  s=$(date +%s%N); $BIN search "nuclear reactor" --db "$DB" >/dev/null 2>&1; e=$(date +%s%N)
   lat+=($(( (e - s) / 1000000 )))
 done
 SEARCH_MS=$(printf '%s\n' "${lat[@]}" | sort -n | awk '{a[NR]=$1} END{print (a[5]+a[6])/2}')
