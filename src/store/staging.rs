@@ -31,6 +31,8 @@ pub struct Staging {
     run_id: i64,
     /// Moved into place: nothing to clean up.
     done: bool,
+    /// A thread flushing the loaded pages to disk while the run ends (`flush_early`).
+    flushing: Option<std::thread::JoinHandle<()>>,
 }
 
 /// Where a first load into `archive` is staged.
@@ -74,6 +76,7 @@ impl Staging {
             path: path.clone(),
             run_id,
             done: false,
+            flushing: None,
         };
         archive.execute("VACUUM INTO ?1", [target])?;
         let open_err = |source| StoreError::Open {
@@ -98,10 +101,29 @@ impl Staging {
         Ok((conn, Some(staging)))
     }
 
+    /// Start writing the loaded pages to disk on a thread of its own, while the run creates
+    /// indexes and counts on this one: the fsync in `finish` then has only the end's pages
+    /// left (it took 1.2 s of the full corpus's single-threaded end when it had them all).
+    /// Its result does not matter: `finish` syncs and checks.
+    pub fn flush_early(&mut self) {
+        if self.flushing.is_none() {
+            let path = self.path.clone();
+            self.flushing = std::thread::Builder::new()
+                .name("flush".into())
+                .spawn(move || {
+                    let _ = std::fs::File::open(path).and_then(|f| f.sync_data());
+                })
+                .ok();
+        }
+    }
+
     /// Move the finished load over the archive: its data on disk first, then the rename,
     /// then the directory entry. `conn` (the staging file's connection) is closed first.
     pub fn finish(mut self, conn: Connection) -> Result<(), StoreError> {
         conn.close().map_err(|(_, e)| e)?;
+        if let Some(thread) = self.flushing.take() {
+            let _ = thread.join();
+        }
         std::fs::File::open(&self.path)
             .and_then(|f| f.sync_all())
             .map_err(|e| self.io_error("cannot write", e))?;

@@ -719,6 +719,9 @@ impl Writer {
     /// Commit the last batch and create the indexes the load set aside.
     pub fn finish_load(&mut self) -> Result<(), StoreError> {
         self.commit()?;
+        if let Some(staging) = self.staging.as_mut() {
+            staging.flush_early();
+        }
         if self.deferred {
             let (conn, wal_pages) = (&self.conn, &self.wal_pages);
             super::indexes::restore(conn, &mut || bound_wal(conn, wal_pages))?;
