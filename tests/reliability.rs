@@ -220,20 +220,12 @@ fn a_load_killed_with_its_indexes_set_aside_gets_them_back_from_the_next_ingest(
     let db = tmp.path().join("killed.db");
     assert_eq!(ingest(&db, &[&examples()]).0, 0);
     let mut child = spawn_ingest(&db, &input);
-    let started = Instant::now();
     let pending = |db: &Path| -> i64 {
         rusqlite::Connection::open(db)
             .and_then(|c| c.query_row("SELECT count(*) FROM pending_indexes", [], |r| r.get(0)))
             .unwrap_or(0)
     };
-    while pending(&db) == 0 {
-        assert!(
-            child.try_wait().unwrap().is_none(),
-            "the load ended before its first batch was seen"
-        );
-        assert!(started.elapsed() < Duration::from_secs(120));
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    wait_while_running(&mut child, "its first batch", || pending(&db) > 0);
     child.kill().unwrap(); // SIGKILL
     child.wait().unwrap();
     assert_sound(&db);
@@ -266,7 +258,21 @@ fn a_load_killed_with_its_indexes_set_aside_gets_them_back_from_the_next_ingest(
 
 /// The staging file of a first load into `db`.
 fn loading(db: &Path) -> PathBuf {
-    PathBuf::from(format!("{}.loading", db.display()))
+    cable_archive::store::staging_path(db)
+}
+
+/// Wait until `seen()` while `child` (an ingest) runs; it must not end first (`what` it was
+/// waited for), nor take two minutes.
+fn wait_while_running(child: &mut Child, what: &str, seen: impl Fn() -> bool) {
+    let started = Instant::now();
+    while !seen() {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the load ended before {what} was seen"
+        );
+        assert!(started.elapsed() < Duration::from_secs(120));
+        std::thread::sleep(Duration::from_millis(10));
+    }
 }
 
 #[test]
@@ -283,16 +289,10 @@ fn a_first_load_is_staged_and_a_kill_leaves_the_archive_as_it_was() {
 
     let db = tmp.path().join("killed.db");
     let mut child = spawn_ingest(&db, &input);
-    let started = Instant::now();
     // Killed once the staging file holds some cables (1 MB: well past the empty schema).
-    while fs::metadata(loading(&db)).map_or(0, |m| m.len()) < 1 << 20 {
-        assert!(
-            child.try_wait().unwrap().is_none(),
-            "the load ended before its staging file grew"
-        );
-        assert!(started.elapsed() < Duration::from_secs(120));
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    wait_while_running(&mut child, "its staging file grew", || {
+        fs::metadata(loading(&db)).map_or(0, |m| m.len()) >= 1 << 20
+    });
     // Meanwhile the archive is readable, and empty.
     assert_eq!(one::<i64>(&db, "SELECT count(*) FROM cables"), 0);
     child.kill().unwrap(); // SIGKILL

@@ -115,6 +115,7 @@ pub struct Writer {
     /// A first load, written to a staging file that `finish` moves over the archive
     /// (`super::staging`); `conn` is then the staging file's connection.
     staging: Option<Staging>,
+    child_inserts: ChildInserts,
 }
 
 impl Writer {
@@ -157,14 +158,15 @@ impl Writer {
             false => (conn, None),
         };
         // Bulk-load settings that keep every commit crash-safe: WAL with synchronous=NORMAL
-        // stays (a killed run loses at most the open batch, never the file). The page cache
+        // stays (a killed run loses at most the open batch, never the file); a staged load
+        // has neither WAL nor journal (`super::staging`). The page cache
         // grows, and this connection never checkpoints: a `Checkpointer` thread copies the
         // WAL back into the file beside it (see `ingest`), so the writer only appends.
         let mut conn = conn;
         conn.execute_batch(
             "PRAGMA cache_size = -131072; PRAGMA wal_autocheckpoint = 0; PRAGMA temp_store = MEMORY;",
         )?;
-        // The child tables' multi-row INSERTs (`insert_rows`): a statement per table and
+        // The child tables' multi-row INSERTs (`ChildInserts`): a statement per table and
         // row count, besides the others.
         conn.set_prepared_statement_cache_capacity(256);
         // The hook replaces the automatic checkpoint (off above) and only counts the WAL's pages.
@@ -187,6 +189,7 @@ impl Writer {
             build_fts: fts && state != FtsState::Complete,
             wal_pages,
             staging,
+            child_inserts: ChildInserts::default(),
         })
     }
 
@@ -620,22 +623,20 @@ impl Writer {
             values.extend([id.clone(), position(i), r.kind.to_sql()?, r.route.to_sql()?]);
             values.extend([r.name.to_sql()?, r.precedence.to_sql()?, r.mcn.to_sql()?]);
         }
-        insert_rows(
+        self.child_inserts.insert(
             &self.conn,
             "recipients (cable_id, position, kind, route, name, precedence, mcn)",
-            &values,
+            &mut values,
         )?;
-        values.clear();
         for (i, t) in c.tags.iter().enumerate() {
             let tag_id = self.tag_id(&t.code, &t.kind, t.description.as_deref())?;
             values.extend([id.clone(), ToSqlOutput::from(tag_id), position(i)]);
         }
-        insert_rows(
+        self.child_inserts.insert(
             &self.conn,
             "cable_tags (cable_id, tag_id, position)",
-            &values,
+            &mut values,
         )?;
-        values.clear();
         for (i, p) in c.paragraphs.iter().enumerate() {
             values.extend([
                 id.clone(),
@@ -646,12 +647,11 @@ impl Writer {
             values.extend([p.heading.to_sql()?, p.text.to_sql()?, p.level.to_sql()?]);
             values.push(p.caveats.to_sql()?);
         }
-        insert_rows(
+        self.child_inserts.insert(
             &self.conn,
             "paragraphs (cable_id, position, number, marking, heading, text, level, caveats)",
-            &values,
+            &mut values,
         )?;
-        values.clear();
         for m in &c.markings {
             values.extend([
                 id.clone(),
@@ -660,21 +660,19 @@ impl Writer {
                 m.place.to_sql()?,
             ]);
         }
-        insert_rows(
+        self.child_inserts.insert(
             &self.conn,
             "markings (cable_id, marking, detail, place)",
-            &values,
+            &mut values,
         )?;
-        values.clear();
         for w in &c.warnings {
             values.extend([id.clone(), w.field.to_sql()?, w.message.to_sql()?]);
         }
-        insert_rows(
+        self.child_inserts.insert(
             &self.conn,
             "parse_warnings (cable_id, field, message)",
-            &values,
+            &mut values,
         )?;
-        values.clear();
         for r in &c.references {
             values.extend([
                 id.clone(),
@@ -684,10 +682,10 @@ impl Writer {
             ]);
             values.extend([r.kind.to_sql()?, r.target_reference_id.to_sql()?]);
         }
-        insert_rows(
+        self.child_inserts.insert(
             &self.conn,
             "cable_references (cable_id, position, bullet, text, kind, target_reference_id)",
-            &values,
+            &mut values,
         )?;
         super::aggregates::store_row(&self.conn, cable_id, self.run_id, c)?;
         self.changed = true;
@@ -850,25 +848,35 @@ impl Writer {
 /// per-statement work (bind, step, halt, reset) for each of the ~27 rows of an average cable.
 const ROWS_PER_INSERT: usize = 16;
 
-/// Insert `values`, whole rows of the columns `into` names (`table (a, b, c)`), in
-/// multi-row INSERT statements of up to `ROWS_PER_INSERT` rows.
-fn insert_rows(
-    conn: &Connection,
-    into: &str,
-    values: &[ToSqlOutput<'_>],
-) -> Result<(), StoreError> {
-    if values.is_empty() {
-        return Ok(());
+/// The SQL of the child tables' multi-row INSERTs, built once per table and row count.
+#[derive(Default)]
+struct ChildInserts {
+    sql: HashMap<(&'static str, usize), String>,
+}
+
+impl ChildInserts {
+    /// Insert `values`, whole rows of the columns `into` names (`table (a, b, c)`), in
+    /// multi-row INSERT statements of up to `ROWS_PER_INSERT` rows, and empty it.
+    fn insert(
+        &mut self,
+        conn: &Connection,
+        into: &'static str,
+        values: &mut Vec<ToSqlOutput<'_>>,
+    ) -> Result<(), StoreError> {
+        let width = into.matches(',').count() + 1;
+        debug_assert_eq!(values.len() % width, 0);
+        for chunk in values.chunks(width * ROWS_PER_INSERT) {
+            let rows = chunk.len() / width;
+            let sql = self.sql.entry((into, rows)).or_insert_with(|| {
+                let row = format!("({}?)", "?, ".repeat(width - 1));
+                format!("INSERT INTO {into} VALUES {}", vec![row; rows].join(", "))
+            });
+            conn.prepare_cached(sql)?
+                .execute(rusqlite::params_from_iter(chunk))?;
+        }
+        values.clear();
+        Ok(())
     }
-    let width = into.matches(',').count() + 1;
-    debug_assert_eq!(values.len() % width, 0);
-    let row = format!("({}?)", "?, ".repeat(width - 1));
-    for chunk in values.chunks(width * ROWS_PER_INSERT) {
-        let rows = vec![row.as_str(); chunk.len() / width].join(", ");
-        conn.prepare_cached(&format!("INSERT INTO {into} VALUES {rows}"))?
-            .execute(rusqlite::params_from_iter(chunk))?;
-    }
-    Ok(())
 }
 
 /// `Writer::bound_wal` for a connection and its WAL hook's page count.
