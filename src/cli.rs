@@ -29,7 +29,9 @@ enum Command {
     /// telegram text is a new version (kept in cable_versions). A walked file that is not a
     /// cable is skipped; a broken one is rejected (exit status 3). Re-running skips unchanged
     /// files and cables. Only one ingest writes an archive at a time; Ctrl-C or SIGTERM stops
-    /// after the current batch (exit 130 or 143).
+    /// after the current batch (exit 130 or 143). A first load (into an archive holding no
+    /// cable) is written to ARCHIVE.loading beside it and moved over it when it ends: readers
+    /// see the empty archive until then, and a killed first load leaves it empty.
     Ingest {
         /// Files or directories to ingest.
         #[arg(required = true)]
