@@ -43,8 +43,9 @@ enum Command {
         /// problem is still recorded in ingest_errors).
         #[arg(long, short)]
         quiet: bool,
-        /// Parser threads (default: one per core; at most 4 per core, more is capped with a
-        /// notice). The order of rows does not depend on it.
+        /// Parser threads (default: one per core, less one for the writer unless --dry-run;
+        /// at most 4 per core, more is capped with a notice). The order of rows does not
+        /// depend on it.
         #[arg(long, short, default_value_t = 0)]
         jobs: usize,
         /// Re-parse and rewrite every cable, also those already stored unchanged.

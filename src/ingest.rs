@@ -617,6 +617,22 @@ impl Messages<'_> {
     }
 }
 
+/// `--jobs`, or by default a thread per core, less the core the writer needs when the run
+/// writes. The writer is the slower stage (on the full corpus it is busy about twice as long
+/// as one parser thread); a second parser beside it on two cores only takes turns with it.
+fn parser_threads(opts: &Options) -> usize {
+    match opts.jobs {
+        0 => {
+            let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+            match opts.dry_run {
+                true => cores,
+                false => cores.saturating_sub(1).max(1),
+            }
+        }
+        n => n,
+    }
+}
+
 /// The three stages, until the input is read or a signal stops the reader.
 fn pipeline(
     opts: &Options,
@@ -627,7 +643,7 @@ fn pipeline(
     stop: &AtomicUsize,
 ) -> anyhow::Result<()> {
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(opts.jobs)
+        .num_threads(parser_threads(opts))
         .thread_name(|i| format!("parse-{i}"))
         .build()?;
     let progress = Progress::default();

@@ -4,6 +4,7 @@
 
 pub mod aggregates;
 pub mod indexes;
+mod nocopy;
 mod safety;
 mod staging;
 mod writer;

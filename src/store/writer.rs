@@ -91,6 +91,8 @@ const DEFER_INDEXES_BELOW: i64 = 10_000;
 const WAL_LIMIT_PAGES: i32 = 256 * 1024;
 
 pub struct Writer {
+    /// Before `conn`: its statements are finalized before it closes.
+    statements: super::nocopy::Statements,
     conn: Connection,
     run_id: i64,
     in_batch: usize,
@@ -177,6 +179,7 @@ impl Writer {
             Ok(())
         }))?;
         Ok(Writer {
+            statements: Default::default(),
             conn,
             run_id,
             in_batch: 0,
@@ -549,8 +552,48 @@ impl Writer {
             super::indexes::defer(&self.conn)?;
             self.deferred = true;
         }
-        self.conn
-            .prepare_cached(
+        let values = params![
+            id,
+            c.reference_id,
+            c.created_at,
+            c.released_at,
+            c.classification,
+            c.origin,
+            c.title,
+            c.subject,
+            c.header_kind,
+            c.transmission_id,
+            c.precedence,
+            c.date_time_group,
+            c.sent_at,
+            c.sender,
+            c.banner,
+            c.section_count,
+            c.declassify_on,
+            c.classified_by,
+            c.classification_reasons,
+            c.signer,
+            c.summary,
+            c.header,
+            c.body,
+            c.source_path,
+            c.source_format.as_str(),
+            c.source_row.map(|r| r as i64),
+            c.content_sha256,
+            self.run_id,
+            c.published_id,
+            c.declassify_raw,
+            crate::parse::PARSER_VERSION,
+            c.classification_level,
+            c.noforn,
+            c.signer_key,
+        ];
+        let values: Vec<ToSqlOutput<'_>> = values
+            .iter()
+            .map(|v| v.to_sql())
+            .collect::<Result<_, _>>()?;
+        self.statements.execute(
+            &self.conn,
                 "INSERT INTO cables (id, reference_id, created_at, released_at, classification, origin,
                     title, subject, header_kind, transmission_id, precedence, date_time_group, sent_at,
                     sender, banner, section_count, declassify_on, classified_by,
@@ -577,43 +620,8 @@ impl Writer {
                     parser_version = excluded.parser_version,
                     classification_level = excluded.classification_level,
                     noforn = excluded.noforn, signer_key = excluded.signer_key",
-            )?
-            .execute(params![
-                id,
-                c.reference_id,
-                c.created_at,
-                c.released_at,
-                c.classification,
-                c.origin,
-                c.title,
-                c.subject,
-                c.header_kind,
-                c.transmission_id,
-                c.precedence,
-                c.date_time_group,
-                c.sent_at,
-                c.sender,
-                c.banner,
-                c.section_count,
-                c.declassify_on,
-                c.classified_by,
-                c.classification_reasons,
-                c.signer,
-                c.summary,
-                c.header,
-                c.body,
-                c.source_path,
-                c.source_format.as_str(),
-                c.source_row.map(|r| r as i64),
-                c.content_sha256,
-                self.run_id,
-                c.published_id,
-                c.declassify_raw,
-                crate::parse::PARSER_VERSION,
-                c.classification_level,
-                c.noforn,
-                c.signer_key,
-            ])?;
+            &values,
+        )?;
         // An upsert that updated leaves last_insert_rowid alone: use the id we know.
         let cable_id = id.unwrap_or_else(|| self.conn.last_insert_rowid());
         let id = ToSqlOutput::from(cable_id);
@@ -624,6 +632,7 @@ impl Writer {
             values.extend([r.name.to_sql()?, r.precedence.to_sql()?, r.mcn.to_sql()?]);
         }
         self.child_inserts.insert(
+            &mut self.statements,
             &self.conn,
             "recipients (cable_id, position, kind, route, name, precedence, mcn)",
             &mut values,
@@ -633,6 +642,7 @@ impl Writer {
             values.extend([id.clone(), ToSqlOutput::from(tag_id), position(i)]);
         }
         self.child_inserts.insert(
+            &mut self.statements,
             &self.conn,
             "cable_tags (cable_id, tag_id, position)",
             &mut values,
@@ -648,6 +658,7 @@ impl Writer {
             values.push(p.caveats.to_sql()?);
         }
         self.child_inserts.insert(
+            &mut self.statements,
             &self.conn,
             "paragraphs (cable_id, position, number, marking, heading, text, level, caveats)",
             &mut values,
@@ -661,6 +672,7 @@ impl Writer {
             ]);
         }
         self.child_inserts.insert(
+            &mut self.statements,
             &self.conn,
             "markings (cable_id, marking, detail, place)",
             &mut values,
@@ -669,6 +681,7 @@ impl Writer {
             values.extend([id.clone(), w.field.to_sql()?, w.message.to_sql()?]);
         }
         self.child_inserts.insert(
+            &mut self.statements,
             &self.conn,
             "parse_warnings (cable_id, field, message)",
             &mut values,
@@ -683,6 +696,7 @@ impl Writer {
             values.extend([r.kind.to_sql()?, r.target_reference_id.to_sql()?]);
         }
         self.child_inserts.insert(
+            &mut self.statements,
             &self.conn,
             "cable_references (cable_id, position, bullet, text, kind, target_reference_id)",
             &mut values,
@@ -837,6 +851,7 @@ impl Writer {
         let _ = self
             .conn
             .query_row("PRAGMA journal_mode = DELETE", [], |_| Ok(()));
+        self.statements.clear();
         match self.staging.take() {
             Some(staging) => staging.finish(self.conn),
             None => Ok(()),
@@ -859,6 +874,7 @@ impl ChildInserts {
     /// multi-row INSERT statements of up to `ROWS_PER_INSERT` rows, and empty it.
     fn insert(
         &mut self,
+        statements: &mut super::nocopy::Statements,
         conn: &Connection,
         into: &'static str,
         values: &mut Vec<ToSqlOutput<'_>>,
@@ -871,8 +887,7 @@ impl ChildInserts {
                 let row = format!("({}?)", "?, ".repeat(width - 1));
                 format!("INSERT INTO {into} VALUES {}", vec![row; rows].join(", "))
             });
-            conn.prepare_cached(sql)?
-                .execute(rusqlite::params_from_iter(chunk))?;
+            statements.execute(conn, sql, chunk)?;
         }
         values.clear();
         Ok(())
