@@ -120,7 +120,7 @@ pub struct Options {
     pub db: PathBuf,
     pub quiet: bool,
     pub arguments: String,
-    /// Parser threads; 0 means one per core.
+    /// Parser threads; 0 for the default (`parser_threads`).
     pub jobs: usize,
     /// Re-read every file and re-parse and rewrite every cable.
     pub full: bool,
@@ -859,4 +859,32 @@ fn progress_bar(total: u64, quiet: bool, template: &str) -> ProgressBar {
     let bar = ProgressBar::new(total);
     bar.set_style(ProgressStyle::with_template(template).expect("valid template"));
     bar
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn options(jobs: usize, dry_run: bool) -> Options {
+        Options {
+            paths: vec![],
+            db: PathBuf::from("archive.db"),
+            quiet: true,
+            arguments: String::new(),
+            jobs,
+            full: false,
+            dry_run,
+            fts: false,
+            forget_gone: false,
+        }
+    }
+
+    #[test]
+    fn the_default_leaves_the_writer_a_core_and_a_dry_run_uses_them_all() {
+        let cores = std::thread::available_parallelism().unwrap().get();
+        assert_eq!(parser_threads(&options(0, false)), (cores - 1).max(1));
+        assert_eq!(parser_threads(&options(0, true)), cores);
+        assert_eq!(parser_threads(&options(3, false)), 3);
+        assert_eq!(parser_threads(&options(1, true)), 1);
+    }
 }
