@@ -12,11 +12,15 @@ use rusqlite::Connection;
 use std::collections::HashMap;
 use std::ffi::{c_int, CStr};
 
-/// Prepared statements of one connection, by SQL. Finalized by `clear` or on drop, which must
+/// What names a statement: a table (or the columns inserted into) and a row count. Cheaper
+/// to look up than the SQL, which for 16 rows of a child table runs to hundreds of bytes.
+pub type Key = (&'static str, usize);
+
+/// Prepared statements of one connection, by `Key`. Finalized by `clear` or on drop, which must
 /// come before the connection closes (`Writer` declares it before its connection).
 #[derive(Default)]
 pub struct Statements {
-    prepared: HashMap<String, Prepared>,
+    prepared: HashMap<Key, Prepared>,
 }
 
 struct Prepared(*mut ffi::sqlite3_stmt);
@@ -30,22 +34,24 @@ impl Drop for Prepared {
 }
 
 impl Statements {
-    /// Run `sql` (an INSERT or UPDATE, no rows returned) with `values` bound to ?1, ?2, ….
+    /// Run the statement known as `key` (an INSERT or UPDATE, no rows returned) with
+    /// `values` bound to ?1, ?2, …; `sql` gives its text the first time `key` is seen.
     pub fn execute(
         &mut self,
         conn: &Connection,
-        sql: &str,
+        key: Key,
+        sql: impl FnOnce() -> String,
         values: &[ToSqlOutput<'_>],
     ) -> Result<(), rusqlite::Error> {
         // SAFETY: the handle is the live connection's; the statement belongs to it and is
         // finalized before it closes (above).
         let db = unsafe { conn.handle() };
-        let stmt = match self.prepared.get(sql) {
+        let stmt = match self.prepared.get(&key) {
             Some(p) => p.0,
             None => {
-                let p = Prepared(unsafe { prepare(db, sql)? });
+                let p = Prepared(unsafe { prepare(db, &sql())? });
                 let stmt = p.0;
-                self.prepared.insert(sql.to_string(), p);
+                self.prepared.insert(key, p);
                 stmt
             }
         };
@@ -185,7 +191,7 @@ mod tests {
             ],
         ];
         for row in &rows {
-            st.execute(&conn, sql, row).unwrap();
+            st.execute(&conn, ("t", 1), || sql.into(), row).unwrap();
         }
         assert_eq!(st.prepared.len(), 1);
         let got: Vec<(i64, Value, Value)> = conn
@@ -212,8 +218,10 @@ mod tests {
         let mut st = Statements::default();
         let sql = "INSERT INTO t VALUES (?1, ?2, ?3)";
         let row = |k: i64| vec![k.into(), ToSqlOutput::from("x"), ToSqlOutput::from("y")];
-        st.execute(&conn, sql, &row(1)).unwrap();
-        let err = st.execute(&conn, sql, &row(1)).unwrap_err();
+        st.execute(&conn, ("t", 1), || sql.into(), &row(1)).unwrap();
+        let err = st
+            .execute(&conn, ("t", 1), || sql.into(), &row(1))
+            .unwrap_err();
         let rusqlite::Error::SqliteFailure(e, Some(message)) = &err else {
             panic!("{err:?}");
         };
@@ -222,14 +230,19 @@ mod tests {
             message.contains("UNIQUE constraint failed: t.k"),
             "{message}"
         );
-        st.execute(&conn, sql, &row(2)).unwrap();
+        st.execute(&conn, ("t", 1), || sql.into(), &row(2)).unwrap();
         let n: i64 = conn
             .query_row("SELECT count(*) FROM t", [], |r| r.get(0))
             .unwrap();
         assert_eq!(n, 2);
         // SQL that does not prepare is an error too, not a statement.
         assert!(st
-            .execute(&conn, "INSERT INTO nosuch VALUES (?1)", &row(3)[..1])
+            .execute(
+                &conn,
+                ("nosuch", 1),
+                || "INSERT INTO nosuch VALUES (?1)".into(),
+                &row(3)[..1]
+            )
             .is_err());
         st.clear();
         assert!(st.prepared.is_empty());

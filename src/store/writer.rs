@@ -117,7 +117,6 @@ pub struct Writer {
     /// A first load, written to a staging file that `finish` moves over the archive
     /// (`super::staging`); `conn` is then the staging file's connection.
     staging: Option<Staging>,
-    child_inserts: ChildInserts,
 }
 
 impl Writer {
@@ -168,7 +167,7 @@ impl Writer {
         conn.execute_batch(
             "PRAGMA cache_size = -131072; PRAGMA wal_autocheckpoint = 0; PRAGMA temp_store = MEMORY;",
         )?;
-        // The child tables' multi-row INSERTs (`ChildInserts`): a statement per table and
+        // The child tables' multi-row INSERTs (`insert_rows`): a statement per table and
         // row count, besides the others.
         conn.set_prepared_statement_cache_capacity(256);
         // The hook replaces the automatic checkpoint (off above) and only counts the WAL's pages.
@@ -192,7 +191,6 @@ impl Writer {
             build_fts: fts && state != FtsState::Complete,
             wal_pages,
             staging,
-            child_inserts: ChildInserts::default(),
         })
     }
 
@@ -594,6 +592,8 @@ impl Writer {
             .collect::<Result<_, _>>()?;
         self.statements.execute(
             &self.conn,
+            ("cables", 1),
+            || {
                 "INSERT INTO cables (id, reference_id, created_at, released_at, classification, origin,
                     title, subject, header_kind, transmission_id, precedence, date_time_group, sent_at,
                     sender, banner, section_count, declassify_on, classified_by,
@@ -619,7 +619,9 @@ impl Writer {
                     published_id = excluded.published_id, declassify_raw = excluded.declassify_raw,
                     parser_version = excluded.parser_version,
                     classification_level = excluded.classification_level,
-                    noforn = excluded.noforn, signer_key = excluded.signer_key",
+                    noforn = excluded.noforn, signer_key = excluded.signer_key"
+                    .into()
+            },
             &values,
         )?;
         // An upsert that updated leaves last_insert_rowid alone: use the id we know.
@@ -631,7 +633,7 @@ impl Writer {
             values.extend([id.clone(), position(i), r.kind.to_sql()?, r.route.to_sql()?]);
             values.extend([r.name.to_sql()?, r.precedence.to_sql()?, r.mcn.to_sql()?]);
         }
-        self.child_inserts.insert(
+        insert_rows(
             &mut self.statements,
             &self.conn,
             "recipients (cable_id, position, kind, route, name, precedence, mcn)",
@@ -641,7 +643,7 @@ impl Writer {
             let tag_id = self.tag_id(&t.code, &t.kind, t.description.as_deref())?;
             values.extend([id.clone(), ToSqlOutput::from(tag_id), position(i)]);
         }
-        self.child_inserts.insert(
+        insert_rows(
             &mut self.statements,
             &self.conn,
             "cable_tags (cable_id, tag_id, position)",
@@ -657,7 +659,7 @@ impl Writer {
             values.extend([p.heading.to_sql()?, p.text.to_sql()?, p.level.to_sql()?]);
             values.push(p.caveats.to_sql()?);
         }
-        self.child_inserts.insert(
+        insert_rows(
             &mut self.statements,
             &self.conn,
             "paragraphs (cable_id, position, number, marking, heading, text, level, caveats)",
@@ -671,7 +673,7 @@ impl Writer {
                 m.place.to_sql()?,
             ]);
         }
-        self.child_inserts.insert(
+        insert_rows(
             &mut self.statements,
             &self.conn,
             "markings (cable_id, marking, detail, place)",
@@ -680,7 +682,7 @@ impl Writer {
         for w in &c.warnings {
             values.extend([id.clone(), w.field.to_sql()?, w.message.to_sql()?]);
         }
-        self.child_inserts.insert(
+        insert_rows(
             &mut self.statements,
             &self.conn,
             "parse_warnings (cable_id, field, message)",
@@ -695,7 +697,7 @@ impl Writer {
             ]);
             values.extend([r.kind.to_sql()?, r.target_reference_id.to_sql()?]);
         }
-        self.child_inserts.insert(
+        insert_rows(
             &mut self.statements,
             &self.conn,
             "cable_references (cable_id, position, bullet, text, kind, target_reference_id)",
@@ -863,35 +865,27 @@ impl Writer {
 /// per-statement work (bind, step, halt, reset) for each of the ~27 rows of an average cable.
 const ROWS_PER_INSERT: usize = 16;
 
-/// The SQL of the child tables' multi-row INSERTs, built once per table and row count.
-#[derive(Default)]
-struct ChildInserts {
-    sql: HashMap<(&'static str, usize), String>,
-}
-
-impl ChildInserts {
-    /// Insert `values`, whole rows of the columns `into` names (`table (a, b, c)`), in
-    /// multi-row INSERT statements of up to `ROWS_PER_INSERT` rows, and empty it.
-    fn insert(
-        &mut self,
-        statements: &mut super::nocopy::Statements,
-        conn: &Connection,
-        into: &'static str,
-        values: &mut Vec<ToSqlOutput<'_>>,
-    ) -> Result<(), StoreError> {
-        let width = into.matches(',').count() + 1;
-        debug_assert_eq!(values.len() % width, 0);
-        for chunk in values.chunks(width * ROWS_PER_INSERT) {
-            let rows = chunk.len() / width;
-            let sql = self.sql.entry((into, rows)).or_insert_with(|| {
-                let row = format!("({}?)", "?, ".repeat(width - 1));
-                format!("INSERT INTO {into} VALUES {}", vec![row; rows].join(", "))
-            });
-            statements.execute(conn, sql, chunk)?;
-        }
-        values.clear();
-        Ok(())
+/// Insert `values`, whole rows of the columns `into` names (`table (a, b, c)`), in multi-row
+/// INSERT statements of up to `ROWS_PER_INSERT` rows (each prepared once per table and row
+/// count), and empty it.
+fn insert_rows(
+    statements: &mut super::nocopy::Statements,
+    conn: &Connection,
+    into: &'static str,
+    values: &mut Vec<ToSqlOutput<'_>>,
+) -> Result<(), StoreError> {
+    let width = into.matches(',').count() + 1;
+    debug_assert_eq!(values.len() % width, 0);
+    for chunk in values.chunks(width * ROWS_PER_INSERT) {
+        let rows = chunk.len() / width;
+        let sql = || {
+            let row = format!("({}?)", "?, ".repeat(width - 1));
+            format!("INSERT INTO {into} VALUES {}", vec![row; rows].join(", "))
+        };
+        statements.execute(conn, (into, rows), sql, chunk)?;
     }
+    values.clear();
+    Ok(())
 }
 
 /// `Writer::bound_wal` for a connection and its WAL hook's page count.
